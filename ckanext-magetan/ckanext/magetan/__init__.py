@@ -1,0 +1,1 @@
+"""ckanext-magetan: the sectoral-statistics portal of Kabupaten Magetan."""

@@ -1,0 +1,215 @@
+"""Magetan demo data: OPDs, sectors, accounts and indicator datasets.
+
+Everything is created through CKAN's actions (so it is validated and
+indexed like anything a person creates) and only when missing, so loading
+twice changes nothing. The indicator values are generated, reproducibly,
+around plausible magnitudes and are marked as demo values everywhere.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import yaml
+from ckanapi import LocalCKAN, NotFound
+from werkzeug.datastructures import FileStorage
+
+import ckan.model as model
+from ckan.plugins import toolkit as tk
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+DEMO_TAG = "data demo"
+DEMO_NOTICE = ("**Data demo.** Nilai dalam dataset ini dibangkitkan untuk "
+               "demonstrasi portal dan *bukan* statistik resmi Kabupaten "
+               "Magetan.")
+
+# The 18 kecamatan of Kabupaten Magetan with their Kemendagri codes, and a
+# rough relative size used only to spread the demo values.
+KECAMATAN = [
+    ("35.20.01", "Poncol", 0.85), ("35.20.02", "Parang", 1.15),
+    ("35.20.03", "Lembeyan", 0.95), ("35.20.04", "Takeran", 1.0),
+    ("35.20.05", "Kawedanan", 1.15), ("35.20.06", "Magetan", 1.5),
+    ("35.20.07", "Plaosan", 1.25), ("35.20.08", "Panekan", 1.2),
+    ("35.20.09", "Sukomoro", 1.0), ("35.20.10", "Bendo", 0.95),
+    ("35.20.11", "Maospati", 1.2), ("35.20.12", "Barat", 0.95),
+    ("35.20.13", "Karangrejo", 0.75), ("35.20.14", "Karas", 0.85),
+    ("35.20.15", "Kartoharjo", 0.7), ("35.20.16", "Ngariboyo", 0.9),
+    ("35.20.17", "Nguntoronadi", 0.65), ("35.20.18", "Sidorejo", 0.75),
+]
+# Monthly shape of rainfall (wet season around the turn of the year).
+RAIN_SEASON = [2.0, 1.9, 1.7, 1.2, 0.6, 0.3, 0.15, 0.1, 0.3, 0.8, 1.5, 1.9]
+
+
+@dataclass
+class DemoSummary:
+    """What one load created (zero everywhere when it was all there)."""
+
+    users: int = 0
+    organizations: int = 0
+    groups: int = 0
+    datasets: int = 0
+
+
+def portal() -> dict[str, Any]:
+    with open(HERE / "portal.yaml", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def indicators() -> dict[str, Any]:
+    with open(HERE / "indicators.yaml", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def demo_password() -> str:
+    return tk.config["ckanext.magetan.demo.password"]
+
+
+def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
+    """Create whatever part of the demo portal is missing."""
+    summary = DemoSummary()
+    site = LocalCKAN()  # the site user: a sysadmin
+    spec = portal()
+    for user in spec["users"]:
+        if _ensure_user(site, user):
+            summary.users += 1
+    admin = LocalCKAN(username="admin")
+    for org in spec["organizations"]:
+        if _ensure(admin, "organization", dict(org, description=org.get(
+                "description", ""))):
+            summary.organizations += 1
+    for group in spec["groups"]:
+        if _ensure(admin, "group", group):
+            summary.groups += 1
+    for user in spec["users"]:
+        for org, role in (user.get("memberships") or {}).items():
+            admin.action.organization_member_create(
+                id=org, username=user["name"], role=role)
+
+    catalogue = indicators()
+    org_titles = {o["name"]: o["title"] for o in spec["organizations"]}
+    for item in catalogue["indicators"]:
+        if _exists(admin, "package", item["name"]):
+            continue
+        progress(f"dataset {item['name']}")
+        _create_dataset(admin, item, catalogue["years"], org_titles)
+        summary.datasets += 1
+    return summary
+
+
+def _exists(api: LocalCKAN, kind: str, name: str) -> bool:
+    try:
+        getattr(api.action, f"{kind}_show")(id=name)
+        return True
+    except NotFound:
+        return False
+
+
+def _ensure(api: LocalCKAN, kind: str, data: dict[str, Any]) -> bool:
+    if _exists(api, kind, data["name"]):
+        return False
+    getattr(api.action, f"{kind}_create")(**data)
+    return True
+
+
+def _ensure_user(api: LocalCKAN, user: dict[str, Any]) -> bool:
+    if model.User.get(user["name"]) is not None:
+        return False
+    api.action.user_create(
+        name=user["name"], fullname=user["fullname"],
+        email=f"{user['name']}@demo.magetan.invalid",
+        password=demo_password())
+    if user.get("sysadmin"):
+        account = model.User.get(user["name"])
+        account.sysadmin = True
+        model.Session.commit()
+    return True
+
+
+def _create_dataset(api: LocalCKAN, item: dict[str, Any], years: list[int],
+                    org_titles: dict[str, str]) -> None:
+    csv_text = table_csv(item, years)
+    dataset = api.action.package_create(
+        type="indikator",
+        name=item["name"],
+        title=item["title"],
+        owner_org=item["org"],
+        notes=f"{DEMO_NOTICE}\n\n{item['notes']}",
+        indicator_code=item["code"],
+        unit=item["unit"],
+        periodicity=item.get("periodicity", "tahunan"),
+        data_source=org_titles[item["org"]],
+        license_id="cc-by",
+        tags=[{"name": t} for t in [*item["tags"], DEMO_TAG]],
+        groups=[{"name": g} for g in item["groups"]],
+    )
+    filename = f"{item['name']}-{years[0]}-{years[-1]}-demo.csv"
+    api.action.resource_create(
+        package_id=dataset["id"],
+        name=f"{item['title']} {years[0]}–{years[-1]} (data demo)",
+        description=("Tabel dalam format CSV (UTF-8, pemisah koma). "
+                     "Nilai demo, bukan statistik resmi."),
+        format="CSV",
+        upload=FileStorage(io.BytesIO(csv_text.encode("utf-8")),
+                           filename=filename, content_type="text/csv"),
+    )
+
+
+def table_csv(item: dict[str, Any], years: list[int]) -> str:
+    """The demo table of an indicator, as CSV text."""
+    rng = random.Random(item["name"])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*_dimension_header(item), *item["values"].keys()])
+    for key, scale in _rows(item, years):
+        values = []
+        for column, base in item["values"].items():
+            year_index = years.index(key[0])
+            value = base * scale * (1 + item.get("growth", 0.01)) ** year_index
+            value *= rng.uniform(0.9, 1.1)
+            decimals = item.get("decimals", 0)
+            values.append(round(value, decimals) if decimals
+                          else max(0, round(value)))
+        writer.writerow([*key, *values])
+    return out.getvalue()
+
+
+def _dimension_header(item: dict[str, Any]) -> list[str]:
+    by = item.get("by")
+    if by == "kecamatan":
+        return ["tahun", "kode_kecamatan", "kecamatan"]
+    if by == "bulan":
+        return ["tahun", "bulan"]
+    if isinstance(by, list):
+        return ["tahun", item["category"]]
+    return ["tahun"]
+
+
+def _rows(item: dict[str, Any],
+          years: list[int]) -> Iterator[tuple[tuple[Any, ...], float]]:
+    by = item.get("by")
+    for year in years:
+        if by == "kecamatan":
+            for code, name, weight in KECAMATAN:
+                yield (year, code, name), weight
+        elif by == "bulan":
+            for month in range(1, 13):
+                shape = RAIN_SEASON[month - 1] if item.get("seasonal") else 1
+                yield (year, month), shape
+        elif isinstance(by, list):
+            for index, category in enumerate(by):
+                yield (year, category), 1.0 / (1 + 0.35 * index)
+        else:
+            yield (year,), 1.0
+
+
+def accounts() -> list[dict[str, str]]:
+    """The demo accounts with their SOP roles, for the console and docs."""
+    return [{"name": u["name"], "fullname": u["fullname"],
+             "sop_role": u["sop_role"]} for u in portal()["users"]]

@@ -1,0 +1,76 @@
+"""Create the PostgreSQL search index of datasets.
+
+Revision ID: 3f1c2b7a9d10
+Revises:
+Create Date: 2026-11-25
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = "3f1c2b7a9d10"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "magetan_search_document",
+        sa.Column("id", sa.UnicodeText, primary_key=True),
+        sa.Column("site_id", sa.UnicodeText, nullable=False),
+        sa.Column("name", sa.UnicodeText, nullable=False),
+        sa.Column("title_sort", sa.UnicodeText, nullable=False, server_default=""),
+        sa.Column("state", sa.UnicodeText, nullable=False),
+        sa.Column("capacity", sa.UnicodeText, nullable=False),
+        sa.Column("dataset_type", sa.UnicodeText, nullable=False),
+        sa.Column("metadata_created", sa.DateTime(timezone=True)),
+        sa.Column("metadata_modified", sa.DateTime(timezone=True)),
+        sa.Column("permission_labels", postgresql.ARRAY(sa.UnicodeText),
+                  nullable=False, server_default="{}"),
+        sa.Column("fields", postgresql.JSONB, nullable=False,
+                  server_default="{}"),
+        sa.Column("texts", postgresql.JSONB, nullable=False,
+                  server_default="{}"),
+        sa.Column("search_vector", postgresql.TSVECTOR, nullable=False),
+        sa.Column("data_dict", sa.UnicodeText, nullable=False),
+        sa.Column("validated_data_dict", sa.UnicodeText, nullable=False),
+        sa.Column("indexed_at", sa.DateTime(timezone=True), nullable=False,
+                  server_default=sa.func.now()),
+    )
+    table = "magetan_search_document"
+    op.create_index("magetan_search_document_name_idx", table, ["name"])
+    op.create_index("magetan_search_document_modified_idx", table,
+                    ["metadata_modified"])
+    op.create_index("magetan_search_document_created_idx", table,
+                    ["metadata_created"])
+    op.create_index("magetan_search_document_title_idx", table, ["title_sort"])
+    op.create_index("magetan_search_document_fields_idx", table, ["fields"],
+                    postgresql_using="gin",
+                    postgresql_ops={"fields": "jsonb_path_ops"})
+    op.create_index("magetan_search_document_vector_idx", table,
+                    ["search_vector"], postgresql_using="gin")
+    op.create_index("magetan_search_document_labels_idx", table,
+                    ["permission_labels"], postgresql_using="gin")
+    # The text of one indexed field, for fielded full-text matches such as
+    # notes:kemiskinan; short values live in `fields`, long ones in `texts`.
+    op.execute("""
+        CREATE FUNCTION magetan_search_field_text(
+            fields jsonb, texts jsonb, field text) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT concat_ws(' ',
+                texts ->> field,
+                (SELECT string_agg(value, ' ')
+                 FROM jsonb_array_elements_text(
+                    CASE jsonb_typeof(fields -> field)
+                        WHEN 'array' THEN fields -> field
+                        ELSE '[]'::jsonb END) AS value))
+        $$
+    """)
+
+
+def downgrade() -> None:
+    op.execute("DROP FUNCTION IF EXISTS magetan_search_field_text(jsonb, jsonb, text)")
+    op.drop_table("magetan_search_document")

@@ -1,0 +1,32 @@
+"""The PostgreSQL search index: one row per indexed dataset."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from ckan.model.meta import metadata
+
+search_document_table = sa.Table(
+    "magetan_search_document",
+    metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("site_id", sa.UnicodeText, nullable=False),
+    sa.Column("name", sa.UnicodeText, nullable=False),
+    sa.Column("title_sort", sa.UnicodeText, nullable=False),
+    sa.Column("state", sa.UnicodeText, nullable=False),
+    sa.Column("capacity", sa.UnicodeText, nullable=False),
+    sa.Column("dataset_type", sa.UnicodeText, nullable=False),
+    sa.Column("metadata_created", sa.DateTime(timezone=True)),
+    sa.Column("metadata_modified", sa.DateTime(timezone=True)),
+    sa.Column("permission_labels", postgresql.ARRAY(sa.UnicodeText),
+              nullable=False),
+    # every short indexed value, as {field: [string, ...]}
+    sa.Column("fields", postgresql.JSONB, nullable=False),
+    # long texts (notes, descriptions), as {field: string}
+    sa.Column("texts", postgresql.JSONB, nullable=False),
+    sa.Column("search_vector", postgresql.TSVECTOR, nullable=False),
+    sa.Column("data_dict", sa.UnicodeText, nullable=False),
+    sa.Column("validated_data_dict", sa.UnicodeText, nullable=False),
+    sa.Column("indexed_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.now()),
+)

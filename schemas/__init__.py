@@ -1,0 +1,1 @@
+"""ckanext-scheming schemas of the Magetan portal (shipped as ckanext.magetan.schemas)."""

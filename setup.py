@@ -1,0 +1,65 @@
+"""Packaging of ckanext-magetan.
+
+The extension's source lives in ckanext-magetan/ckanext/magetan/; the
+scheming schemas in schemas/ are shipped inside it as
+``ckanext.magetan.schemas``, so a normal (non-editable) install carries them.
+"""
+from setuptools import setup
+
+setup(
+    name="ckanext-magetan",
+    version="0.1.0",
+    description="Sectoral statistics portal of Kabupaten Magetan on CKAN 2.12",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.10",
+    package_dir={
+        "": "ckanext-magetan",
+        "ckanext.magetan.schemas": "schemas",
+    },
+    packages=[
+        "ckanext.magetan",
+        "ckanext.magetan.demo",
+        "ckanext.magetan.logic",
+        "ckanext.magetan.model",
+        "ckanext.magetan.search",
+        "ckanext.magetan.schemas",
+    ],
+    include_package_data=True,
+    package_data={
+        "ckanext.magetan": [
+            "config_declaration.yaml",
+            "templates/**/*",
+            "assets/**/*",
+            "public/**/*",
+            "i18n/*.pot",
+            "i18n/*/LC_MESSAGES/*",
+            "migration/**/*",
+        ],
+        "ckanext.magetan.demo": ["*.yaml", "*.csv"],
+        "ckanext.magetan.schemas": ["*.yaml", "*.json"],
+    },
+    install_requires=[
+        "luqum>=1.0,<2",
+        "ckanext-scheming>=3.1",
+    ],
+    entry_points={
+        "ckan.plugins": [
+            "magetan = ckanext.magetan.plugin:MagetanPlugin",
+        ],
+        "babel.extractors": [
+            "ckan = ckan.lib.extract:extract_ckan",
+        ],
+    },
+    message_extractors={
+        "ckanext-magetan/ckanext/magetan": [
+            ("**.py", "python", None),
+            ("**.js", "javascript", None),
+            ("templates/**.html", "ckan", None),
+        ],
+        "schemas": [
+            ("**.yaml", "ckanext.magetan.i18n_extract:extract_yaml", None),
+        ],
+    },
+)

@@ -1,0 +1,498 @@
+#!/usr/bin/env python3
+"""Bring up everything the portal needs on one machine, then run or test it.
+
+Used by ``make run`` and ``make test``; it needs only the Python standard
+library, so it runs before the virtualenv has CKAN in it.
+
+Services are found in this order:
+
+1. the ones named by ``CKAN_SQLALCHEMY_URL`` / ``CKAN_REDIS_URL``;
+2. the ones listening on the standard local ports (5432, 6379);
+3. private ones started under ``var/`` from the distribution's packages
+   (installed with apt-get when running as root and they are missing).
+
+Whatever this process starts, it stops again when it exits.
+"""
+from __future__ import annotations
+
+import argparse
+import atexit
+import hashlib
+import json
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+VENV = ROOT / ".venv"
+CKAN = VENV / "bin" / "ckan"
+CONFIG_TEMPLATE = ROOT / "config" / "ckan.ini.template"
+CONFIG = ROOT / "config" / "ckan.ini"
+TEST_INI = ROOT / "test.ini"
+
+PRIVATE_PG_PORT = 54329
+PRIVATE_REDIS_PORT = 63799
+DB_ROLE = "ckan_magetan"
+DB_NAME = "ckan_magetan"
+TEST_DB_NAME = "ckan_magetan_test"
+
+IS_ROOT = os.geteuid() == 0
+
+
+def say(message: str) -> None:
+    print(f"\033[1;34m==>\033[0m {message}", flush=True)
+
+
+def fail(message: str) -> None:
+    print(f"\033[1;31merror:\033[0m {message}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
+
+
+def listening(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def wait_for_port(port: int, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if listening(port):
+            return
+        time.sleep(0.2)
+    fail(f"{what} did not start listening on port {port} in {seconds:.0f} s")
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def apt_install(*packages: str) -> None:
+    if not IS_ROOT:
+        fail(
+            f"{' and '.join(packages)} not found. Install it with your package "
+            f"manager (e.g. 'sudo apt-get install {' '.join(packages)}') or "
+            "point CKAN_SQLALCHEMY_URL / CKAN_REDIS_URL at running servers."
+        )
+    say(f"Installing {' '.join(packages)} from the distribution's packages")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    # Keep Debian from starting the system-wide services: we run our own.
+    policy = Path("/usr/sbin/policy-rc.d")
+    created_policy = not policy.exists()
+    if created_policy:
+        policy.write_text("#!/bin/sh\nexit 101\n")
+        policy.chmod(0o755)
+    try:
+        if subprocess.run(["apt-get", "install", "-y", "-q", *packages],
+                          env=env, stdout=subprocess.DEVNULL).returncode:
+            run(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL)
+            run(["apt-get", "install", "-y", "-q", *packages], env=env,
+                stdout=subprocess.DEVNULL)
+    finally:
+        if created_policy:
+            policy.unlink()
+
+
+# --------------------------------------------------------------------------
+# secrets
+
+def load_secrets() -> dict[str, str]:
+    """Secrets generated once per checkout and kept in var/ (never committed)."""
+    path = VAR / "secrets.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    changed = False
+    for key in ("secret_key", "db_password"):
+        if key not in data:
+            data[key] = secrets.token_urlsafe(32)
+            changed = True
+    if changed:
+        VAR.mkdir(exist_ok=True)
+        path.write_text(json.dumps(data, indent=2))
+        path.chmod(0o600)
+    return data
+
+
+# --------------------------------------------------------------------------
+# PostgreSQL
+
+def postgres_bindir() -> Path | None:
+    """The directory holding initdb, pg_ctl and psql of one PostgreSQL."""
+    found = shutil.which("pg_ctl")
+    if found and (Path(found).resolve().parent / "initdb").exists():
+        return Path(found).resolve().parent
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+                        key=lambda p: int(p.parent.parent.name))
+    return candidates[-1].parent if candidates else None
+
+
+def reachable_dir_for(user: str, wanted: Path) -> Path:
+    """``wanted`` if ``user`` can reach it, else a home under /var/lib linked to it.
+
+    PostgreSQL refuses to run as root, so as root the private cluster runs as
+    the ``postgres`` system user; a checkout under a private home directory
+    (such as /root) is not traversable for it.
+    """
+    probe = subprocess.run(["runuser", "-u", user, "--", "test", "-x",
+                            str(wanted.parent)], capture_output=True)
+    if probe.returncode == 0:
+        return wanted
+    digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]
+    home = Path("/var/lib/ckanext-magetan") / digest / wanted.name
+    home.mkdir(parents=True, exist_ok=True)
+    if wanted.is_symlink() and wanted.resolve() != home:
+        wanted.unlink()
+    if not wanted.exists():
+        wanted.symlink_to(home)
+    return home
+
+
+@dataclass
+class Postgres:
+    """Where PostgreSQL is and how to administer it."""
+
+    host: str
+    port: int
+    password: str
+    admin: list[str] = field(default_factory=list)  # psql prefix, superuser
+    started_here: bool = False
+    data_dir: Path | None = None
+    bindir: Path | None = None
+    run_as: str | None = None
+
+    def url(self, database: str) -> str:
+        return (f"postgresql://{DB_ROLE}:{urllib.parse.quote(self.password)}"
+                f"@{self.host}:{self.port}/{database}")
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        out = subprocess.run(
+            [*self.admin, "-d", database, "-tAX", "-v", "ON_ERROR_STOP=1",
+             "-c", sql], capture_output=True, text=True)
+        if out.returncode:
+            fail(f"PostgreSQL refused {sql!r}: {out.stderr.strip()}")
+        return out.stdout.strip()
+
+    def ensure_database(self, name: str) -> None:
+        """Create the portal's role and ``name`` if they do not exist yet."""
+        if not self.admin:
+            return
+        password = self.password.replace("'", "''")
+        if not self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_ROLE}'"):
+            self.psql(f"CREATE ROLE {DB_ROLE} LOGIN PASSWORD '{password}'")
+        else:
+            self.psql(f"ALTER ROLE {DB_ROLE} PASSWORD '{password}'")
+        if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+            say(f"Creating database {name}")
+            self.psql(f"CREATE DATABASE {name} OWNER {DB_ROLE} ENCODING 'UTF8' "
+                      "TEMPLATE template0")
+
+    def stop(self) -> None:
+        if self.started_here and self.data_dir and self.bindir:
+            say("Stopping the private PostgreSQL")
+            cmd = [str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
+                   "-m", "fast", "-w", "stop"]
+            if self.run_as:
+                cmd = ["runuser", "-u", self.run_as, "--", *cmd]
+            subprocess.run(cmd, stdout=subprocess.DEVNULL)
+
+
+def start_private_postgres(password: str) -> Postgres:
+    bindir = postgres_bindir()
+    if bindir is None:
+        apt_install("postgresql")
+        bindir = postgres_bindir()
+        if bindir is None:
+            fail("PostgreSQL was installed but pg_ctl cannot be found")
+    home = VAR / "postgres"
+    run_as = None
+    if IS_ROOT:
+        run_as = "postgres"
+        try:
+            pwd.getpwnam(run_as)
+        except KeyError:
+            run(["useradd", "--system", "--no-create-home", run_as])
+        VAR.mkdir(exist_ok=True)
+        home = reachable_dir_for(run_as, home)
+    data_dir, sock_dir = home / "data", home / "run"
+
+    def as_owner(cmd: list[str]) -> list[str]:
+        return ["runuser", "-u", run_as, "--", *cmd] if run_as else cmd
+
+    home.mkdir(parents=True, exist_ok=True)
+    sock_dir.mkdir(exist_ok=True)
+    if run_as:
+        shutil.chown(home, run_as)
+        shutil.chown(sock_dir, run_as)
+    if not (data_dir / "PG_VERSION").exists():
+        say(f"Creating a private PostgreSQL cluster in {data_dir}")
+        run(as_owner([str(bindir / "initdb"), "-D", str(data_dir), "-U",
+                      "postgres", "-E", "UTF8", "--locale=C.UTF-8",
+                      "--auth-local=trust", "--auth-host=scram-sha-256"]),
+            stdout=subprocess.DEVNULL)
+    pg = Postgres(host="127.0.0.1", port=PRIVATE_PG_PORT, password=password,
+                  admin=[str(bindir / "psql"), "-h", str(sock_dir), "-p",
+                         str(PRIVATE_PG_PORT), "-U", "postgres"],
+                  data_dir=data_dir, bindir=bindir, run_as=run_as)
+    if listening(PRIVATE_PG_PORT):
+        return pg  # ours, left running by another make target
+    say(f"Starting the private PostgreSQL on 127.0.0.1:{PRIVATE_PG_PORT}")
+    options = (f"-c listen_addresses=127.0.0.1 -c port={PRIVATE_PG_PORT} "
+               f"-c unix_socket_directories={sock_dir} -c fsync=off "
+               "-c synchronous_commit=off -c full_page_writes=off")
+    run(as_owner([str(bindir / "pg_ctl"), "-D", str(data_dir), "-o", options,
+                  "-l", str(home / "postgres.log"), "-w", "start"]),
+        stdout=subprocess.DEVNULL)
+    pg.started_here = True
+    return pg
+
+
+def ensure_postgres(password: str) -> Postgres:
+    url = os.environ.get("CKAN_SQLALCHEMY_URL")
+    if url:
+        say("Using the PostgreSQL named by CKAN_SQLALCHEMY_URL")
+        parts = urllib.parse.urlsplit(url)
+        return Postgres(host=parts.hostname or "127.0.0.1",
+                        port=parts.port or 5432,
+                        password=urllib.parse.unquote(parts.password or ""))
+    if listening(5432):
+        say("Using the PostgreSQL listening on 127.0.0.1:5432")
+        if IS_ROOT:
+            admin = ["runuser", "-u", "postgres", "--", "psql"]
+        else:
+            admin = ["psql", "-h", "127.0.0.1"]
+        pg = Postgres(host="127.0.0.1", port=5432, password=password,
+                      admin=admin)
+        probe = subprocess.run([*admin, "-d", "postgres", "-tAc",
+                                "SELECT rolsuper OR rolcreatedb FROM pg_roles "
+                                "WHERE rolname = current_user"],
+                               capture_output=True, text=True)
+        if probe.stdout.strip() != "t":
+            fail("The PostgreSQL on port 5432 does not let this user create "
+                 "databases. Create them yourself and set CKAN_SQLALCHEMY_URL "
+                 "(and CKAN_TEST_SQLALCHEMY_URL for the tests).")
+        return pg
+    return start_private_postgres(password)
+
+
+# --------------------------------------------------------------------------
+# Redis
+
+@dataclass
+class Redis:
+    url: str
+    started_here: bool = False
+    pidfile: Path | None = None
+
+    def database(self, number: int) -> str:
+        parts = urllib.parse.urlsplit(self.url)
+        return urllib.parse.urlunsplit(parts._replace(path=f"/{number}"))
+
+    def stop(self) -> None:
+        if self.started_here and self.pidfile and self.pidfile.exists():
+            say("Stopping the private Redis")
+            try:
+                os.kill(int(self.pidfile.read_text().strip()), signal.SIGTERM)
+            except (ProcessLookupError, ValueError):
+                pass
+
+
+def ensure_redis() -> Redis:
+    url = os.environ.get("CKAN_REDIS_URL")
+    if url:
+        say("Using the Redis named by CKAN_REDIS_URL")
+        return Redis(url=url)
+    if listening(6379):
+        say("Using the Redis listening on 127.0.0.1:6379")
+        return Redis(url="redis://127.0.0.1:6379/0")
+    home = VAR / "redis"
+    home.mkdir(parents=True, exist_ok=True)
+    redis = Redis(url=f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0",
+                  pidfile=home / "redis.pid")
+    if listening(PRIVATE_REDIS_PORT):
+        return redis
+    binary = shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists()
+        else None)
+    if binary is None:
+        apt_install("redis-server")
+        binary = "/usr/bin/redis-server"
+    say(f"Starting the private Redis on 127.0.0.1:{PRIVATE_REDIS_PORT}")
+    run([binary, "--bind", "127.0.0.1", "--port", str(PRIVATE_REDIS_PORT),
+         "--dir", str(home), "--daemonize", "yes", "--pidfile",
+         str(redis.pidfile), "--logfile", str(home / "redis.log"),
+         "--save", "300 1"])
+    wait_for_port(PRIVATE_REDIS_PORT, "Redis")
+    redis.started_here = True
+    return redis
+
+
+# --------------------------------------------------------------------------
+# the stack
+
+@dataclass
+class Stack:
+    postgres: Postgres
+    redis: Redis
+
+    def stop(self) -> None:
+        self.redis.stop()
+        self.postgres.stop()
+
+
+def bring_up() -> tuple[Stack, dict[str, str]]:
+    keys = load_secrets()
+    stack = Stack(ensure_postgres(keys["db_password"]), ensure_redis())
+    atexit.register(stack.stop)
+    return stack, keys
+
+
+def write_config(stack: Stack, keys: dict[str, str]) -> None:
+    """Render config/ckan.ini from its template, keeping hand edits safe."""
+    text = string.Template(CONFIG_TEMPLATE.read_text()).substitute(
+        SECRET_KEY=keys["secret_key"],
+        SQLALCHEMY_URL=os.environ.get("CKAN_SQLALCHEMY_URL")
+        or stack.postgres.url(DB_NAME),
+        REDIS_URL=stack.redis.database(0),
+    )
+    stamp = VAR / "ckan.ini.sha1"
+    if CONFIG.exists():
+        current = CONFIG.read_text()
+        if current == text:
+            return
+        rendered_before = stamp.read_text() if stamp.exists() else ""
+        if hashlib.sha1(current.encode()).hexdigest() != rendered_before:
+            backup = CONFIG.with_name(f"ckan.ini.{int(time.time())}.bak")
+            CONFIG.rename(backup)
+            say(f"config/ckan.ini had local edits; kept them in {backup.name}")
+    say("Writing config/ckan.ini")
+    CONFIG.write_text(text)
+    CONFIG.chmod(0o600)
+    stamp.write_text(hashlib.sha1(text.encode()).hexdigest())
+
+
+def ckan(*args: str, ini: Path = CONFIG, **kwargs) -> subprocess.CompletedProcess:
+    return run([str(CKAN), "-c", str(ini), *args], **kwargs)
+
+
+DEMO_ACCOUNTS_NOTE = ROOT / "var" / "demo-accounts.txt"
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    stack, keys = bring_up()
+    stack.postgres.ensure_database(DB_NAME)
+    write_config(stack, keys)
+    say("Migrating the database (CKAN core and every plugin)")
+    ckan("db", "init", stdout=subprocess.DEVNULL)
+    say("Loading the Magetan demo data")
+    ckan("magetan", "demo", "load")
+    say("Checking the search index")
+    ckan("magetan", "search-index", "rebuild", "--only-missing")
+    (VAR / "storage").mkdir(exist_ok=True)
+
+    children: list[subprocess.Popen] = []
+
+    def shutdown(*_: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    children.append(subprocess.Popen(
+        [str(CKAN), "-c", str(CONFIG), "jobs", "worker"]))
+    children.append(subprocess.Popen(
+        [str(CKAN), "-c", str(CONFIG), "run", "--host", args.host, "--port",
+         str(args.port), "--disable-reloader"]))
+    try:
+        wait_for_port(args.port, "CKAN", seconds=120)
+        print()
+        ckan("magetan", "demo", "accounts")
+        say(f"The portal is up on http://{args.host}:{args.port}/ "
+            "(Ctrl-C stops everything make run started)")
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        fail("a portal process exited; see the messages above")
+    except KeyboardInterrupt:
+        print()
+    finally:
+        shutdown()
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    stack, _ = bring_up()
+    env = dict(os.environ)
+    test_url = os.environ.get("CKAN_TEST_SQLALCHEMY_URL")
+    if not test_url:
+        stack.postgres.ensure_database(TEST_DB_NAME)
+        test_url = stack.postgres.url(TEST_DB_NAME)
+    env["CKAN_SQLALCHEMY_URL"] = test_url
+    env["CKAN_REDIS_URL"] = os.environ.get("CKAN_TEST_REDIS_URL") \
+        or stack.redis.database(1)
+    env["CKAN_INI"] = str(TEST_INI)
+    pytest = [str(VENV / "bin" / "pytest"), "--ckan-ini", str(TEST_INI),
+              *args.pytest_args]
+    return subprocess.run(pytest, cwd=ROOT, env=env).returncode
+
+
+def cmd_env(_: argparse.Namespace) -> None:
+    """Start the services and print shell exports for them; keep them up."""
+    stack, keys = bring_up()
+    stack.postgres.started_here = False
+    stack.redis.started_here = False
+    stack.postgres.ensure_database(DB_NAME)
+    stack.postgres.ensure_database(TEST_DB_NAME)
+    write_config(stack, keys)
+    print(f"export CKAN_TEST_SQLALCHEMY_URL='{stack.postgres.url(TEST_DB_NAME)}'")
+    print(f"export CKAN_TEST_REDIS_URL='{stack.redis.database(1)}'")
+
+
+def cmd_stop(_: argparse.Namespace) -> None:
+    """Stop private services left running (by ``devstack.py env``)."""
+    pidfile = VAR / "redis" / "redis.pid"
+    Redis(url="", started_here=True, pidfile=pidfile).stop()
+    data_dir = (VAR / "postgres").resolve() / "data"
+    bindir = postgres_bindir()
+    if bindir and (data_dir / "postmaster.pid").exists():
+        Postgres(host="", port=0, password="", started_here=True,
+                 data_dir=data_dir, bindir=bindir,
+                 run_as="postgres" if IS_ROOT else None).stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="serve the portal with demo data")
+    p_run.add_argument("--host", default="127.0.0.1")
+    p_run.add_argument("--port", type=int, default=5000)
+    p_test = sub.add_parser("test", help="run the test suite")
+    p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    sub.add_parser("env", help="start services and keep them running")
+    sub.add_parser("stop", help="stop services left running by 'env'")
+    args = parser.parse_args()
+    if args.command == "run":
+        cmd_run(args)
+    elif args.command == "test":
+        return cmd_test(args)
+    elif args.command == "env":
+        cmd_env(args)
+    elif args.command == "stop":
+        cmd_stop(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
