@@ -443,7 +443,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     env["CKAN_REDIS_URL"] = os.environ.get("CKAN_TEST_REDIS_URL") \
         or stack.redis.database(1)
     env["CKAN_INI"] = str(TEST_INI)
-    pytest = [str(VENV / "bin" / "pytest"), "--ckan-ini", str(TEST_INI),
+    pytest = [str(VENV / "bin" / "pytest"),
               *args.pytest_args]
     return subprocess.run(pytest, cwd=ROOT, env=env).returncode
 
@@ -482,7 +482,11 @@ def main() -> int:
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     sub.add_parser("env", help="start services and keep them running")
     sub.add_parser("stop", help="stop services left running by 'env'")
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "test":
+        args.pytest_args = [*extra, *args.pytest_args]
     if args.command == "run":
         cmd_run(args)
     elif args.command == "test":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import timezone
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -252,7 +253,10 @@ def _result(row: Any, fl: list[str]) -> dict[str, Any]:
 
 
 def _solr_date(value: Any) -> Optional[str]:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value else None
+    """A timestamp as CKAN writes it (naive UTC ISO 8601), plus Solr's Z."""
+    if not value:
+        return None
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
 
 
 def _facet_fields(query: dict[str, Any]) -> list[str]:

@@ -57,7 +57,7 @@ def upgrade() -> None:
     # The text of one indexed field, for fielded full-text matches such as
     # notes:kemiskinan; short values live in `fields`, long ones in `texts`.
     op.execute("""
-        CREATE FUNCTION magetan_search_field_text(
+        CREATE OR REPLACE FUNCTION magetan_search_field_text(
             fields jsonb, texts jsonb, field text) RETURNS text
         LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT concat_ws(' ',

@@ -1,0 +1,61 @@
+"""Fixtures shared by the ckanext-magetan test suite."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins as plugins
+from ckan.tests import factories, helpers
+
+
+@pytest.fixture(autouse=True)
+def load_standard_plugins(with_plugins):
+    """Every test runs with the plugins of test.ini loaded."""
+
+
+def _reset(reset_db: Callable[[], None],
+           migrate_db_for: Callable[[str], None]) -> None:
+    reset_db()
+    for plugin in ("activity", "magetan"):
+        migrate_db_for(plugin)
+    model.Session.execute(sa.text("DELETE FROM magetan_search_document"))
+    model.Session.commit()
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for):
+    """CKAN's clean database, with this plugin's tables migrated and empty."""
+    _reset(reset_db, migrate_db_for)
+
+
+@pytest.fixture(scope="module")
+def module_db(reset_db, migrate_db_for):
+    """A clean database shared by the tests of one module (read-only tests).
+
+    Module fixtures run before the per-test ``with_plugins``, so the plugins
+    are loaded here while the module's data is created.
+    """
+    plugins.load_all()
+    _reset(reset_db, migrate_db_for)
+    yield
+    plugins.unload_all()
+
+
+@pytest.fixture
+def search() -> Callable[..., dict[str, Any]]:
+    """package_search as a given user (anonymous by default)."""
+
+    def run(user: str | None = None, **params: Any) -> dict[str, Any]:
+        context = {"user": user or "", "ignore_auth": False}
+        return helpers.call_action("package_search", context=context, **params)
+
+    return run
+
+
+def indikator(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """An `indikator` dataset owned by ``org``."""
+    fields.setdefault("type", "indikator")
+    return factories.Dataset(owner_org=org["id"], **fields)
