@@ -58,8 +58,5 @@ setup(
             ("**.js", "javascript", None),
             ("templates/**.html", "ckan", None),
         ],
-        "schemas": [
-            ("**.yaml", "ckanext.magetan.i18n_extract:extract_yaml", None),
-        ],
     },
 )

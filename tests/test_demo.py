@@ -1,0 +1,62 @@
+"""The demo data loads once, completely, and marks itself as demo."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+import ckan.model as model
+from ckan.cli.cli import ckan as ckan_cli
+from ckan.tests import helpers
+
+from ckanext.magetan import demo
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_demo_load_is_complete_and_idempotent(cli, search):
+    result = cli.invoke(ckan_cli, ["magetan", "demo", "load"])
+    assert result.exit_code == 0, result.output
+    spec = demo.portal()
+    catalogue = demo.indicators()
+    assert len(catalogue["indicators"]) >= 30
+    everything = search(rows=1000, **{"facet.field": ["organization", "groups",
+                                                       "tags", "res_format"]})
+    assert everything["count"] == len(catalogue["indicators"])
+    assert everything["facets"]["tags"][demo.DEMO_TAG] == everything["count"]
+    assert everything["facets"]["res_format"] == {"CSV": everything["count"]}
+    assert len(everything["facets"]["organization"]) >= 10
+    for dataset in everything["results"]:
+        assert dataset["notes"].startswith("**Data demo.**")
+        assert dataset["type"] == "indikator"
+    admin = model.User.get("admin")
+    assert admin is not None and admin.sysadmin
+    for user in spec["users"]:
+        assert model.User.get(user["name"]) is not None
+    dinkes = helpers.call_action("organization_show", id="dinkes",
+                                 include_users=True)
+    roles = {u["name"]: u["capacity"] for u in dinkes["users"]}
+    assert roles["pengelola-dinkes"] == "editor"
+    assert roles["kepala-dinkes"] == "admin"
+
+    again = cli.invoke(ckan_cli, ["magetan", "demo", "load"])
+    assert again.exit_code == 0, again.output
+    assert "0 accounts, 0 OPDs, 0 sectors and 0 datasets" in again.output
+    assert search()["count"] == everything["count"]
+
+
+def test_demo_tables_cover_every_kecamatan_and_year():
+    item = next(i for i in demo.indicators()["indicators"]
+                if i.get("by") == "kecamatan")
+    years = demo.indicators()["years"]
+    rows = list(csv.DictReader(io.StringIO(demo.table_csv(item, years))))
+    assert len(rows) == 18 * len(years)
+    assert {r["kecamatan"] for r in rows} == {k[1] for k in demo.KECAMATAN}
+    assert demo.table_csv(item, years) == demo.table_csv(item, years)
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_demo_accounts_command(cli):
+    result = cli.invoke(ckan_cli, ["magetan", "demo", "accounts"])
+    assert result.exit_code == 0, result.output
+    assert "admin" in result.output and "Magetan2026!" in result.output
