@@ -65,6 +65,25 @@ def listening(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def free_port(first: int) -> int:
+    """The first port from ``first`` on that nothing listens on."""
+    for port in range(first, first + 50):
+        if not listening(port):
+            return port
+    fail(f"no free port between {first} and {first + 49}")
+    return first
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def wait_for_port(port: int, what: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -239,14 +258,17 @@ def start_private_postgres(password: str) -> Postgres:
                       "postgres", "-E", "UTF8", "--locale=C.UTF-8",
                       "--auth-local=trust", "--auth-host=scram-sha-256"]),
             stdout=subprocess.DEVNULL)
-    pg = Postgres(host="127.0.0.1", port=PRIVATE_PG_PORT, password=password,
+    port = running_postgres_port(data_dir)
+    already_running = port is not None
+    port = port or free_port(PRIVATE_PG_PORT)
+    pg = Postgres(host="127.0.0.1", port=port, password=password,
                   admin=[str(bindir / "psql"), "-h", str(sock_dir), "-p",
-                         str(PRIVATE_PG_PORT), "-U", "postgres"],
+                         str(port), "-U", "postgres"],
                   data_dir=data_dir, bindir=bindir, run_as=run_as)
-    if listening(PRIVATE_PG_PORT):
+    if already_running:
         return pg  # ours, left running by another make target
-    say(f"Starting the private PostgreSQL on 127.0.0.1:{PRIVATE_PG_PORT}")
-    options = (f"-c listen_addresses=127.0.0.1 -c port={PRIVATE_PG_PORT} "
+    say(f"Starting the private PostgreSQL on 127.0.0.1:{port}")
+    options = (f"-c listen_addresses=127.0.0.1 -c port={port} "
                f"-c unix_socket_directories={sock_dir} -c fsync=off "
                "-c synchronous_commit=off -c full_page_writes=off")
     run(as_owner([str(bindir / "pg_ctl"), "-D", str(data_dir), "-o", options,
@@ -254,6 +276,17 @@ def start_private_postgres(password: str) -> Postgres:
         stdout=subprocess.DEVNULL)
     pg.started_here = True
     return pg
+
+
+def running_postgres_port(data_dir: Path) -> int | None:
+    """The port of this checkout's private cluster, if it is running."""
+    pidfile = data_dir / "postmaster.pid"
+    try:
+        lines = pidfile.read_text().splitlines()
+        pid, port = int(lines[0]), int(lines[3])
+    except (OSError, ValueError, IndexError):
+        return None
+    return port if alive(pid) and listening(port) else None
 
 
 def ensure_postgres(password: str) -> Postgres:
@@ -316,22 +349,28 @@ def ensure_redis() -> Redis:
         return Redis(url="redis://127.0.0.1:6379/0")
     home = VAR / "redis"
     home.mkdir(parents=True, exist_ok=True)
-    redis = Redis(url=f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0",
-                  pidfile=home / "redis.pid")
-    if listening(PRIVATE_REDIS_PORT):
-        return redis
+    pidfile, portfile = home / "redis.pid", home / "port"
+    try:
+        port = int(portfile.read_text())
+        if alive(int(pidfile.read_text())) and listening(port):
+            return Redis(url=f"redis://127.0.0.1:{port}/0", pidfile=pidfile)
+    except (OSError, ValueError):
+        pass
+    port = free_port(PRIVATE_REDIS_PORT)
+    portfile.write_text(str(port))
+    redis = Redis(url=f"redis://127.0.0.1:{port}/0", pidfile=pidfile)
     binary = shutil.which("redis-server") or (
         "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists()
         else None)
     if binary is None:
         apt_install("redis-server")
         binary = "/usr/bin/redis-server"
-    say(f"Starting the private Redis on 127.0.0.1:{PRIVATE_REDIS_PORT}")
-    run([binary, "--bind", "127.0.0.1", "--port", str(PRIVATE_REDIS_PORT),
+    say(f"Starting the private Redis on 127.0.0.1:{port}")
+    run([binary, "--bind", "127.0.0.1", "--port", str(port),
          "--dir", str(home), "--daemonize", "yes", "--pidfile",
          str(redis.pidfile), "--logfile", str(home / "redis.log"),
          "--save", "300 1"])
-    wait_for_port(PRIVATE_REDIS_PORT, "Redis")
+    wait_for_port(port, "Redis")
     redis.started_here = True
     return redis
 
