@@ -21,7 +21,6 @@ setup(
     packages=[
         "ckanext.magetan",
         "ckanext.magetan.demo",
-        "ckanext.magetan.logic",
         "ckanext.magetan.model",
         "ckanext.magetan.search",
         "ckanext.magetan.schemas",
