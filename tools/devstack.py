@@ -471,7 +471,19 @@ def cmd_run(args: argparse.Namespace) -> None:
         shutdown()
 
 
+def ensure_chromium() -> None:
+    """Headless Chromium for the browser tests (Debian's package)."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if IS_ROOT:
+        apt_install("chromium")
+    else:
+        say("Chromium is not installed: the browser tests will be skipped "
+            "(sudo apt-get install chromium)")
+
+
 def cmd_test(args: argparse.Namespace) -> int:
+    ensure_chromium()
     stack, _ = bring_up()
     env = dict(os.environ)
     test_url = os.environ.get("CKAN_TEST_SQLALCHEMY_URL")
