@@ -427,6 +427,9 @@ DEMO_ACCOUNTS_NOTE = ROOT / "var" / "demo-accounts.txt"
 
 
 def cmd_run(args: argparse.Namespace) -> None:
+    if listening(args.port, args.host):
+        fail(f"{args.host}:{args.port} is already in use (another portal "
+             "still running?); stop it or use 'devstack.py run --port N'")
     stack, keys = bring_up()
     stack.postgres.ensure_database(DB_NAME)
     write_config(stack, keys)
