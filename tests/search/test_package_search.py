@@ -368,3 +368,21 @@ def test_timestamps_are_utc(corpus, search):
     stamp = datetime.datetime.fromisoformat(
         result["metadata_modified"].replace("Z", "+00:00"))
     assert stamp.tzinfo is not None
+
+
+def test_dashboard_lists_the_users_datasets(corpus, app):
+    creator = helpers.call_action("package_show", id="produksi-padi")[
+        "creator_user_id"]
+    token = factories.APIToken(user=creator)["token"]
+    page = app.get("/dashboard/datasets",
+                   headers={"Authorization": token}, status=200)
+    assert "Produksi Padi" in page.body
+    assert "Draf Pertanian" in page.body  # the creator's own draft
+
+
+def test_user_page_lists_created_datasets(corpus, app):
+    creator = helpers.call_action("package_show", id="produksi-padi")[
+        "creator_user_id"]
+    user = model.User.get(creator)
+    page = app.get(f"/user/{user.name}", status=200)
+    assert "Produksi Padi" in page.body
