@@ -8,7 +8,6 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from ckan.tests import helpers
 
 I18N = (Path(__file__).resolve().parent.parent / "ckanext-magetan" / "ckanext"
         / "magetan" / "i18n")

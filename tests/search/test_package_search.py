@@ -25,8 +25,8 @@ def corpus(module_db) -> dict[str, Any]:
     dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
     dispertan = factories.Organization(name="dispertan",
                                        title="Dinas Pertanian")
-    kesehatan = factories.Group(name="kesehatan", title="Kesehatan")
-    pertanian = factories.Group(name="pertanian", title="Pertanian")
+    factories.Group(name="kesehatan", title="Kesehatan")
+    factories.Group(name="pertanian", title="Pertanian")
     member = factories.User(name="pengelola")
     helpers.call_action("organization_member_create", id=dinkes["id"],
                         username=member["name"], role="editor")

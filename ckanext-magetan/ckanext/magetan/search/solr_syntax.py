@@ -11,6 +11,7 @@ fields are dates with Solr's date math (``NOW-1DAY/DAY``).
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -295,14 +296,15 @@ class Translator:
     def range_sql(self, fieldname: str, low: datetime | None,
                   high: datetime | None, include_low: bool,
                   include_high: bool) -> Condition:
-        if fieldname in DATE_COLUMNS:
-            column = DATE_COLUMNS[fieldname]
-            cast: Callable[[datetime], str] = lambda m: self.params(
-                m, "timestamptz")
-        else:
-            column = "v"
-            cast = lambda m: self.params(  # noqa: E731
-                m.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"))
+        column = DATE_COLUMNS.get(fieldname, "v")
+
+        def cast(moment: datetime) -> str:
+            if fieldname in DATE_COLUMNS:
+                return self.params(moment, "timestamptz")
+            # *_date values are indexed as ISO 8601 UTC text
+            return self.params(
+                moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"))
+
         checks = [f"{column} IS NOT NULL"]
         if low is not None:
             checks.append(f"{column} >{'=' if include_low else ''} {cast(low)}")
@@ -362,7 +364,6 @@ def _truncate(moment: datetime, unit: str) -> datetime:
 
 
 def _json(value: Any) -> str:
-    import json
     return json.dumps(value, ensure_ascii=False)
 
 
