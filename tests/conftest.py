@@ -21,7 +21,9 @@ def _reset(reset_db: Callable[[], None],
     reset_db()
     for plugin in ("activity", "magetan"):
         migrate_db_for(plugin)
-    model.Session.execute(sa.text("DELETE FROM magetan_search_document"))
+    model.Session.execute(sa.text(
+        "TRUNCATE magetan_search_document, magetan_search_payload, "
+        "magetan_search_term, magetan_search_field"))
     model.Session.commit()
 
 

@@ -25,8 +25,42 @@ search_document_table = sa.Table(
     # long texts (notes, descriptions), as {field: string}
     sa.Column("texts", postgresql.JSONB, nullable=False),
     sa.Column("search_vector", postgresql.TSVECTOR, nullable=False),
-    sa.Column("data_dict", sa.UnicodeText, nullable=False),
-    sa.Column("validated_data_dict", sa.UnicodeText, nullable=False),
+    # ids of the document's facetable (field, value) pairs
+    sa.Column("terms", postgresql.ARRAY(sa.BigInteger), nullable=False),
     sa.Column("indexed_at", sa.DateTime(timezone=True), nullable=False,
               server_default=sa.func.now()),
+)
+
+# The JSON copies of the dataset that package_search returns.
+search_payload_table = sa.Table(
+    "magetan_search_payload",
+    metadata,
+    sa.Column("id", sa.UnicodeText,
+              sa.ForeignKey("magetan_search_document.id", ondelete="CASCADE",
+                            onupdate="CASCADE"),
+              primary_key=True),
+    sa.Column("data_dict", sa.UnicodeText, nullable=False),
+    sa.Column("validated_data_dict", sa.UnicodeText, nullable=False),
+)
+
+# Bits of a term id below its field's code.
+TERM_FIELD_SHIFT = 40
+
+# Every facetable field, numbered.
+search_field_table = sa.Table(
+    "magetan_search_field",
+    metadata,
+    sa.Column("code", sa.Integer, primary_key=True),
+    sa.Column("name", sa.UnicodeText, nullable=False, unique=True),
+)
+
+# Every facetable (field, value) pair, numbered: field code << 40 | serial.
+search_term_table = sa.Table(
+    "magetan_search_term",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("field", sa.UnicodeText, nullable=False),
+    sa.Column("value", sa.UnicodeText, nullable=False),
+    sa.UniqueConstraint("field", "value",
+                        name="magetan_search_term_field_value_key"),
 )

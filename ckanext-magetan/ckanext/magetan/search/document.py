@@ -38,6 +38,20 @@ RESOURCE_FIELDS = {
     "resource_type": "res_type",
 }
 
+# Fields never counted as facets: unique per dataset, or long text. They stay
+# filterable; a facet on one of them is counted from `fields` instead.
+NOT_FACETED = {
+    # unique per dataset or long text
+    "id", "name", "title", "title_string", "index_id", "notes", "url",
+    "res_url", "res_name", "res_description", "urls", "license_url",
+    "metadata_created", "metadata_modified", "creator_user_id", "text",
+    "data_dict", "validated_data_dict",
+    # the same for every dataset, or a copy of another facet
+    "site_id", "entity_type", "type", "private", "isopen", "license_title",
+    "num_resources", "num_tags",
+}
+FACET_VALUE_MAX = 200
+
 # Fields that carry no words a person would search for.
 TECHNICAL_FIELDS = {
     "id", "site_id", "state", "capacity", "dataset_type", "type",
@@ -68,6 +82,19 @@ class SearchDocument:
     weighted_text: dict[str, str]  # tsvector weight (A-D) -> words
     data_dict: str
     validated_data_dict: str
+
+    def facet_pairs(self) -> list[tuple[str, str]]:
+        """The (field, value) pairs facets are counted from."""
+        return sorted({(field, value)
+                       for field, values in self.fields.items()
+                       if is_faceted(field)
+                       for value in values if len(value) <= FACET_VALUE_MAX})
+
+
+def is_faceted(field: str) -> bool:
+    """Whether facet counts of ``field`` come from the integer terms."""
+    return field not in NOT_FACETED and not field.startswith(
+        ("extras_", "res_extras_"))
 
 
 def build_document(pkg_dict: dict[str, Any]) -> SearchDocument:

@@ -17,7 +17,10 @@ import ckan.model as model
 from ckan.common import config
 from ckan.lib.search.index import PackageSearchIndex
 
-from ckanext.magetan.model import search_document_table as table
+from ckanext.magetan.model import (
+    TERM_FIELD_SHIFT, search_document_table as table,
+    search_payload_table as payload_table,
+)
 from ckanext.magetan.search.document import SearchDocument, build_document
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,57 @@ def _vector_expression(doc: SearchDocument) -> sa.ColumnElement[Any]:
     return vector
 
 
+_TERM_IDS = sa.text(f"""
+    WITH wanted (field, value) AS (
+        SELECT * FROM unnest(CAST(:fields AS text[]), CAST(:values AS text[]))
+    ), new_fields AS (
+        INSERT INTO magetan_search_field (name)
+        SELECT DISTINCT field FROM wanted
+        WHERE field NOT IN (SELECT name FROM magetan_search_field)
+        ON CONFLICT (name) DO NOTHING
+        RETURNING code, name
+    ), codes AS (
+        SELECT code, name FROM new_fields
+        UNION ALL
+        SELECT code, name FROM magetan_search_field
+        WHERE name IN (SELECT field FROM wanted)
+    ), added AS (
+        INSERT INTO magetan_search_term (id, field, value)
+        SELECT (c.code::bigint << {TERM_FIELD_SHIFT})
+               + nextval('magetan_search_term_seq'), w.field, w.value
+        FROM wanted w JOIN codes c ON c.name = w.field
+        WHERE NOT EXISTS (SELECT 1 FROM magetan_search_term t
+                          WHERE t.field = w.field AND t.value = w.value)
+        ON CONFLICT (field, value) DO NOTHING
+        RETURNING id
+    )
+    SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM (
+        SELECT id FROM added
+        UNION
+        SELECT t.id FROM magetan_search_term t JOIN wanted w
+            ON t.field = w.field AND t.value = w.value
+    ) AS ids
+""")
+
+
+def _term_ids(doc: SearchDocument) -> list[int]:
+    """Numbers of the document's facet values, adding new ones as needed."""
+    pairs = doc.facet_pairs()
+    if not pairs:
+        return []
+    ids = model.Session.execute(_TERM_IDS, {
+        "fields": [field for field, _ in pairs],
+        "values": [value for _, value in pairs],
+    }).scalar_one()
+    if len(ids) != len(pairs):
+        # Another transaction added one of the terms after our snapshot.
+        ids = model.Session.execute(_TERM_IDS, {
+            "fields": [field for field, _ in pairs],
+            "values": [value for _, value in pairs],
+        }).scalar_one()
+    return ids
+
+
 def _row(doc: SearchDocument) -> dict[str, Any]:
     return {
         "id": doc.id,
@@ -52,8 +106,7 @@ def _row(doc: SearchDocument) -> dict[str, Any]:
         "fields": doc.fields,
         "texts": doc.texts,
         "search_vector": _vector_expression(doc),
-        "data_dict": doc.data_dict,
-        "validated_data_dict": doc.validated_data_dict,
+        "terms": _term_ids(doc),
         "indexed_at": sa.func.now(),
     }
 
@@ -61,13 +114,18 @@ def _row(doc: SearchDocument) -> dict[str, Any]:
 def upsert_documents(docs: list[SearchDocument]) -> None:
     """Insert or replace index rows in the current transaction."""
     for doc in docs:
-        row = _row(doc)
-        statement = insert(table).values(**row)
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.id],
-            set_={k: statement.excluded[k] for k in row if k != "id"},
-        )
-        model.Session.execute(statement)
+        _upsert(table, _row(doc))
+        _upsert(payload_table, {
+            "id": doc.id, "data_dict": doc.data_dict,
+            "validated_data_dict": doc.validated_data_dict})
+
+
+def _upsert(target: sa.Table, row: dict[str, Any]) -> None:
+    statement = insert(target).values(**row)
+    model.Session.execute(statement.on_conflict_do_update(
+        index_elements=[target.c.id],
+        set_={k: statement.excluded[k] for k in row if k != "id"},
+    ))
 
 
 class PostgresPackageSearchIndex(PackageSearchIndex):

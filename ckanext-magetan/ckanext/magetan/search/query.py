@@ -21,6 +21,8 @@ from ckan.lib.search.common import SearchError
 from ckan.lib.search.query import PackageSearchQuery
 from ckan.plugins import toolkit as tk
 
+from ckanext.magetan.model import TERM_FIELD_SHIFT
+from ckanext.magetan.search.document import is_faceted
 from ckanext.magetan.search.errors import SearchSyntaxError
 from ckanext.magetan.search.solr_syntax import (
     COLUMN_FIELDS, FIELD_NAME, Condition, SqlParams,
@@ -57,8 +59,11 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
 
     def get_index(self, reference: str) -> dict[str, Any]:
         row = model.Session.execute(sa.text(
-            "SELECT * FROM magetan_search_document "
-            "WHERE site_id = :site AND (id = :ref OR name = :ref) LIMIT 1"),
+            "SELECT d.*, p.data_dict, p.validated_data_dict "
+            "FROM magetan_search_document d "
+            "JOIN magetan_search_payload p ON p.id = d.id "
+            "WHERE d.site_id = :site AND (d.id = :ref OR d.name = :ref) "
+            "LIMIT 1"),
             {"site": config.get("ckan.site_id"), "ref": reference}
         ).mappings().first()
         if row is None:
@@ -99,29 +104,54 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         score = (f"ts_rank_cd('{RANK_WEIGHTS}', d.search_vector, "
                  f"({' || '.join(rank)}), 1)" if rank else "0::real")
         where = " AND ".join(f"({c})" for c in conditions) or "TRUE"
+        term_facets = [f for f in facet_fields if is_faceted(f)]
+        json_facets = [f for f in facet_fields if not is_faceted(f)]
+        needs_fields = bool(json_facets) or "hits.fields" in order
         parts = [
             "SELECT 0 AS part, NULL::text AS facet, NULL::text AS value, "
-            "count(*) AS n, NULL::real AS score, NULL::text AS id, "
-            "NULL::text AS data FROM hits",
-            f"(SELECT 1, NULL, NULL, row_number() OVER (ORDER BY {order}), "
-            f"hits.score, d.id, {_payload_column(fl)} "
-            f"FROM hits JOIN magetan_search_document d ON d.id = hits.id "
-            f"ORDER BY {order} LIMIT {params(rows)} OFFSET {params(start)})",
+            "count(*) AS n, 0::bigint AS ord, NULL::real AS score, "
+            "NULL::text AS id, NULL::text AS data FROM hits",
+            "SELECT 1, NULL, NULL, 0, "
+            f"row_number() OVER (ORDER BY {order}), "
+            f"hits.score, hits.id, {_payload_column(fl)} FROM ("
+            f"SELECT * FROM hits ORDER BY {order} "
+            f"LIMIT {params(rows)} OFFSET {params(start)}) AS hits "
+            "JOIN magetan_search_document d ON d.id = hits.id "
+            "JOIN magetan_search_payload p ON p.id = hits.id",
         ]
-        for facet in facet_fields:
-            limit_sql = "" if limit < 0 else f"LIMIT {params(limit)}"
+        limit_sql = "" if limit < 0 else f"WHERE rank <= {params(limit)}"
+        if term_facets:
             parts.append(
-                f"(SELECT 2, {params(facet)}, value, count(*), NULL, NULL, "
-                f"NULL FROM hits, jsonb_array_elements_text("
-                f"hits.fields -> {params(facet)}) AS value "
-                f"GROUP BY value HAVING count(*) >= {params(mincount)} "
-                f"ORDER BY count(*) DESC, value {limit_sql})")
+                "SELECT 2, field, value, n, -n, NULL, NULL, NULL FROM ("
+                "SELECT t.field, t.value, c.n, row_number() OVER ("
+                "PARTITION BY t.field ORDER BY c.n DESC, t.value) AS rank "
+                "FROM (SELECT term, count(*) AS n FROM ("
+                "SELECT unnest(hits.terms) AS term FROM hits) AS u "
+                f"WHERE (term >> {TERM_FIELD_SHIFT}) = ANY(ARRAY("
+                "SELECT code FROM magetan_search_field WHERE name = ANY("
+                f"{params(term_facets, 'text[]')}))) GROUP BY term) AS c "
+                "JOIN magetan_search_term t ON t.id = c.term "
+                f"WHERE c.n >= {params(mincount)}) AS f {limit_sql}")
+        for facet in json_facets:
+            parts.append(
+                f"SELECT 2, {params(facet)}, value, n, -n, NULL, NULL, NULL "
+                "FROM ("
+                "SELECT value, count(*) AS n, row_number() OVER ("
+                "ORDER BY count(*) DESC, value) AS rank FROM hits, "
+                f"jsonb_array_elements_text(hits.fields -> {params(facet)}) "
+                f"AS value GROUP BY value HAVING count(*) >= "
+                f"{params(mincount)}) AS f {limit_sql}")
         statement = (
             "WITH hits AS MATERIALIZED ("
-            f"SELECT d.id, d.fields, {score} AS score, d.name, d.title_sort, "
-            "d.metadata_modified, d.metadata_created "
-            f"FROM magetan_search_document d WHERE {where}) "
-            + " UNION ALL ".join(parts) + " ORDER BY 1, 4")
+            f"SELECT d.id, {score} AS score, d.name, d.title_sort, "
+            "d.metadata_modified, d.metadata_created, d.terms"
+            + "".join(f", d.{c}" for c in ("state", "capacity",
+                                            "dataset_type", "site_id")
+                      if f"hits.{c}" in order)
+            + (", d.fields" if needs_fields else "")
+            + f" FROM magetan_search_document d WHERE {where}) "
+            + " UNION ALL ".join(parts)
+            + " ORDER BY part, ord, value")
         try:
             result = model.Session.execute(sa.text(statement), params.values)
         except sa.exc.DataError as error:
@@ -221,12 +251,12 @@ def _field_list(fl: Any) -> list[str]:
 def _payload_column(fl: list[str]) -> str:
     """The stored text a result row needs: a JSON copy, or every field."""
     if fl == ["id", "validated_data_dict"]:
-        return "d.validated_data_dict"
+        return "p.validated_data_dict"
     if fl == ["id", "data_dict"]:
-        return "d.data_dict"
+        return "p.data_dict"
     return ("json_build_object('fields', d.fields, 'texts', d.texts, "
-            "'data_dict', d.data_dict, "
-            "'validated_data_dict', d.validated_data_dict, "
+            "'data_dict', p.data_dict, "
+            "'validated_data_dict', p.validated_data_dict, "
             "'metadata_modified', d.metadata_modified, "
             "'metadata_created', d.metadata_created, "
             "'permission_labels', d.permission_labels)::text")
@@ -305,7 +335,7 @@ def _order_by(sort: Any, ranked: bool) -> str:
         if name in SORTABLE_COLUMNS:
             column = SORTABLE_COLUMNS[name]
         elif name in COLUMN_FIELDS:
-            column = COLUMN_FIELDS[name]
+            column = f"hits.{name}"
         elif FIELD_NAME.match(name):
             column = f"(hits.fields -> '{name}' ->> 0)"
         else:

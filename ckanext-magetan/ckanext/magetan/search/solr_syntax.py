@@ -25,6 +25,7 @@ from luqum.parser import parser
 
 from ckan.plugins import toolkit as tk
 
+from ckanext.magetan.search.document import FACET_VALUE_MAX, is_faceted
 from ckanext.magetan.search.errors import SearchSyntaxError
 
 # Fields CKAN's Solr schema tokenizes (matched word by word).
@@ -209,6 +210,13 @@ class Translator:
                 "EXISTS (SELECT 1 FROM jsonb_array_elements_text("
                 f"d.fields -> {self.params(fieldname)}) AS v "
                 f"WHERE v LIKE {self.params(_like_pattern(raw))})")
+        if is_faceted(fieldname) and len(value) <= FACET_VALUE_MAX:
+            # The value's term number, if any document has it: an integer
+            # array containment, served by the GIN index on d.terms.
+            return Condition(
+                "d.terms @> ARRAY[(SELECT t.id FROM magetan_search_term t "
+                f"WHERE t.field = {self.params(fieldname)} "
+                f"AND t.value = {self.params(value)})]")
         return Condition(
             f"d.fields @> {self.params(_json({fieldname: [value]}), 'jsonb')}")
 

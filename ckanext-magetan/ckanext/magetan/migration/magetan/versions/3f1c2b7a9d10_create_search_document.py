@@ -35,12 +35,47 @@ def upgrade() -> None:
         sa.Column("texts", postgresql.JSONB, nullable=False,
                   server_default="{}"),
         sa.Column("search_vector", postgresql.TSVECTOR, nullable=False),
-        sa.Column("data_dict", sa.UnicodeText, nullable=False),
-        sa.Column("validated_data_dict", sa.UnicodeText, nullable=False),
+        sa.Column("terms", postgresql.ARRAY(sa.BigInteger), nullable=False,
+                  server_default="{}"),
         sa.Column("indexed_at", sa.DateTime(timezone=True), nullable=False,
                   server_default=sa.func.now()),
     )
+    # The JSON copies package_search returns, kept apart so that the rows
+    # every search scans stay small.
+    op.create_table(
+        "magetan_search_payload",
+        sa.Column("id", sa.UnicodeText,
+                  sa.ForeignKey("magetan_search_document.id",
+                                ondelete="CASCADE", onupdate="CASCADE"),
+                  primary_key=True),
+        sa.Column("data_dict", sa.UnicodeText, nullable=False),
+        sa.Column("validated_data_dict", sa.UnicodeText, nullable=False),
+    )
+    # Facet values as integers: a document's `terms` lists the ids of its
+    # (field, value) pairs, so counting facets is one unnest of integers.
+    # A term id carries its field's code in the bits above TERM_FIELD_SHIFT,
+    # so the terms of the asked facet fields are picked without a lookup.
+    op.create_table(
+        "magetan_search_field",
+        sa.Column("code", sa.Integer, primary_key=True),
+        sa.Column("name", sa.UnicodeText, nullable=False, unique=True),
+    )
+    op.execute("CREATE SEQUENCE IF NOT EXISTS magetan_search_term_seq")
+    op.create_table(
+        "magetan_search_term",
+        sa.Column("id", sa.BigInteger, primary_key=True),
+        sa.Column("field", sa.UnicodeText, nullable=False),
+        sa.Column("value", sa.UnicodeText, nullable=False),
+        sa.UniqueConstraint("field", "value",
+                            name="magetan_search_term_field_value_key"),
+    )
+    # dropped with the table
+    op.execute("ALTER SEQUENCE magetan_search_term_seq "
+               "OWNED BY magetan_search_term.id")
     table = "magetan_search_document"
+    # Move the large columns (fields, texts, search_vector) out of line early,
+    # so the columns every search reads (terms, labels, dates) stay dense.
+    op.execute(f"ALTER TABLE {table} SET (toast_tuple_target = 600)")
     op.create_index("magetan_search_document_name_idx", table, ["name"])
     op.create_index("magetan_search_document_modified_idx", table,
                     ["metadata_modified"])
@@ -52,6 +87,8 @@ def upgrade() -> None:
                     postgresql_ops={"fields": "jsonb_path_ops"})
     op.create_index("magetan_search_document_vector_idx", table,
                     ["search_vector"], postgresql_using="gin")
+    op.create_index("magetan_search_document_terms_idx", table, ["terms"],
+                    postgresql_using="gin")
     op.create_index("magetan_search_document_labels_idx", table,
                     ["permission_labels"], postgresql_using="gin")
     # The text of one indexed field, for fielded full-text matches such as
@@ -73,4 +110,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS magetan_search_field_text(jsonb, jsonb, text)")
+    op.drop_table("magetan_search_term")
+    op.execute("DROP SEQUENCE IF EXISTS magetan_search_term_seq")
+    op.drop_table("magetan_search_field")
+    op.drop_table("magetan_search_payload")
     op.drop_table("magetan_search_document")
