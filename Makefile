@@ -36,10 +36,14 @@ constraints:
 	@rm -rf /tmp/magetan-constraints && $(PYTHON) -m venv /tmp/magetan-constraints
 	@/tmp/magetan-constraints/bin/pip install -q -r requirements.txt -r dev-requirements.txt
 	@( sed -n '1,3p' constraints.txt; /tmp/magetan-constraints/bin/pip freeze --exclude-editable ) > constraints.txt.new
+	@# keep soupsieve installable on Debian 12's Python 3.11.2
+	@sed -i 's/^soupsieve==.*/soupsieve==2.10  # the last release for Python < 3.11.5 (Debian 12 ships 3.11.2)/' constraints.txt.new
 	@mv constraints.txt.new constraints.txt
 
+# Search benchmark (bench/README.md); e.g. make bench BENCH_ARGS="--sizes 1000"
+BENCH_ARGS ?=
 bench: $(STAMP)
-	@$(BIN)/python tools/devstack.py bench
+	@$(BIN)/python tools/devstack.py bench $(BENCH_ARGS)
 
 stop:
 	@$(PYTHON) tools/devstack.py stop

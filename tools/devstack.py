@@ -502,6 +502,34 @@ def cmd_test(args: argparse.Namespace) -> int:
     return subprocess.run(pytest, cwd=ROOT, env=env).returncode
 
 
+BENCH_DB_NAME = "ckan_magetan_bench"
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Benchmark search on a database of its own (bench/README.md)."""
+    stack, keys = bring_up()
+    url = os.environ.get("CKAN_BENCH_SQLALCHEMY_URL")
+    if not url:
+        stack.postgres.ensure_database(BENCH_DB_NAME)
+        url = stack.postgres.url(BENCH_DB_NAME)
+    text = string.Template(CONFIG_TEMPLATE.read_text()).substitute(
+        SECRET_KEY=keys["secret_key"], SQLALCHEMY_URL=url,
+        REDIS_URL=stack.redis.database(2))
+    # Plain `dataset` type and no scheming, so that other search backends
+    # (which may only know that type) can be compared on the same data.
+    lines = [line for line in text.splitlines()
+             if not line.startswith(("scheming.", "ckan.default.package_type"))]
+    text = "\n".join(
+        "ckan.plugins = activity magetan" if line.startswith("ckan.plugins")
+        else line for line in lines) + "\n"
+    ini = VAR / "bench.ini"
+    ini.write_text(text)
+    ckan("db", "init", ini=ini, stdout=subprocess.DEVNULL)
+    return subprocess.run([str(VENV / "bin" / "python"),
+                           str(ROOT / "bench" / "package_search.py"),
+                           "--ini", str(ini), *args.bench_args]).returncode
+
+
 def cmd_env(_: argparse.Namespace) -> None:
     """Start the services and print shell exports for them; keep them up."""
     stack, keys = bring_up()
@@ -534,13 +562,18 @@ def main() -> int:
     p_run.add_argument("--port", type=int, default=5000)
     p_test = sub.add_parser("test", help="run the test suite")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    p_bench = sub.add_parser("bench", help="run the search benchmark")
+    p_bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     sub.add_parser("env", help="start services and keep them running")
     sub.add_parser("stop", help="stop services left running by 'env'")
     args, extra = parser.parse_known_args()
-    if extra and args.command != "test":
+    if extra and args.command not in ("test", "bench"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "test":
         args.pytest_args = [*extra, *args.pytest_args]
+    if args.command == "bench":
+        args.bench_args = [*extra, *args.bench_args]
+        return cmd_bench(args)
     if args.command == "run":
         cmd_run(args)
     elif args.command == "test":
