@@ -225,6 +225,18 @@ class TestFacetsSortingPaging:
         result = search(**{"facet.field": ["tags"], "facet.limit": -1})
         assert len(result["facets"]["tags"]) == 6
 
+    def test_facets_on_fields_that_are_not_terms(self, corpus, search):
+        # extras_* and unique fields are counted from the JSON fields
+        result = search(q="produksi", **{"facet.field": ["extras_unit",
+                                                         "name"]})
+        assert result["facets"]["extras_unit"] == {"ton": 1}
+        assert result["facets"]["name"] == {"produksi-padi": 1,
+                                            "produksi-jagung": 1}
+
+    def test_sort_on_a_column_field(self, corpus, search):
+        result = search(sort="dataset_type asc, name desc", rows=1)
+        assert names(result) == ["produksi-padi"]
+
     @pytest.mark.parametrize("sort, first", [
         ("title_string asc", "kematian-ibu-bayi"),
         ("title_string desc", "produksi-padi"),

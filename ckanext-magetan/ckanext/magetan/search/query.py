@@ -78,7 +78,6 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         document["validated_data_dict"] = row["validated_data_dict"]
         document["metadata_modified"] = _solr_date(row["metadata_modified"])
         document["metadata_created"] = _solr_date(row["metadata_created"])
-        document["index_id"] = document.get("index_id")
         return document
 
     def run(self, query: dict[str, Any],
@@ -93,7 +92,7 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         conditions, rank = _conditions(query, permission_labels, params)
         rows = _integer(query.get("rows", 10), "rows")
         start = _integer(query.get("start", 0), "start")
-        order = _order_by(query.get("sort"), bool(rank))
+        order = _order_by(query.get("sort"))
         fl = _field_list(query.get("fl"))
         facet_fields = _facet_fields(query)
         limit = _integer(query.get("facet.limit",
@@ -101,57 +100,10 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                          "facet.limit")
         mincount = _integer(query.get("facet.mincount", 1), "facet.mincount")
 
-        score = (f"ts_rank_cd('{RANK_WEIGHTS}', d.search_vector, "
-                 f"({' || '.join(rank)}), 1)" if rank else "0::real")
-        where = " AND ".join(f"({c})" for c in conditions) or "TRUE"
-        term_facets = [f for f in facet_fields if is_faceted(f)]
-        json_facets = [f for f in facet_fields if not is_faceted(f)]
-        needs_fields = bool(json_facets) or "hits.fields" in order
-        parts = [
-            "SELECT 0 AS part, NULL::text AS facet, NULL::text AS value, "
-            "count(*) AS n, 0::bigint AS ord, NULL::real AS score, "
-            "NULL::text AS id, NULL::text AS data FROM hits",
-            "SELECT 1, NULL, NULL, 0, "
-            f"row_number() OVER (ORDER BY {order}), "
-            f"hits.score, hits.id, {_payload_column(fl)} FROM ("
-            f"SELECT * FROM hits ORDER BY {order} "
-            f"LIMIT {params(rows)} OFFSET {params(start)}) AS hits "
-            "JOIN magetan_search_document d ON d.id = hits.id "
-            "JOIN magetan_search_payload p ON p.id = hits.id",
-        ]
-        limit_sql = "" if limit < 0 else f"WHERE rank <= {params(limit)}"
-        if term_facets:
-            parts.append(
-                "SELECT 2, field, value, n, -n, NULL, NULL, NULL FROM ("
-                "SELECT t.field, t.value, c.n, row_number() OVER ("
-                "PARTITION BY t.field ORDER BY c.n DESC, t.value) AS rank "
-                "FROM (SELECT term, count(*) AS n FROM ("
-                "SELECT unnest(hits.terms) AS term FROM hits) AS u "
-                f"WHERE (term >> {TERM_FIELD_SHIFT}) = ANY(ARRAY("
-                "SELECT code FROM magetan_search_field WHERE name = ANY("
-                f"{params(term_facets, 'text[]')}))) GROUP BY term) AS c "
-                "JOIN magetan_search_term t ON t.id = c.term "
-                f"WHERE c.n >= {params(mincount)}) AS f {limit_sql}")
-        for facet in json_facets:
-            parts.append(
-                f"SELECT 2, {params(facet)}, value, n, -n, NULL, NULL, NULL "
-                "FROM ("
-                "SELECT value, count(*) AS n, row_number() OVER ("
-                "ORDER BY count(*) DESC, value) AS rank FROM hits, "
-                f"jsonb_array_elements_text(hits.fields -> {params(facet)}) "
-                f"AS value GROUP BY value HAVING count(*) >= "
-                f"{params(mincount)}) AS f {limit_sql}")
-        statement = (
-            "WITH hits AS MATERIALIZED ("
-            f"SELECT d.id, {score} AS score, d.name, d.title_sort, "
-            "d.metadata_modified, d.metadata_created, d.terms"
-            + "".join(f", d.{c}" for c in ("state", "capacity",
-                                            "dataset_type", "site_id")
-                      if f"hits.{c}" in order)
-            + (", d.fields" if needs_fields else "")
-            + f" FROM magetan_search_document d WHERE {where}) "
-            + " UNION ALL ".join(parts)
-            + " ORDER BY part, ord, value")
+        statement = _statement(where=conditions, rank=rank, order=order,
+                               fl=fl, facet_fields=facet_fields, limit=limit,
+                               mincount=mincount, rows=rows, start=start,
+                               params=params)
         try:
             result = model.Session.execute(sa.text(statement), params.values)
         except sa.exc.DataError as error:
@@ -173,6 +125,69 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         if fl in (["id"], ["name"]):
             self.results = [r.get(fl[0]) for r in self.results]
         return {"results": self.results, "count": self.count}
+
+
+def _statement(*, where: list[str], rank: list[str], order: str,
+               fl: list[str], facet_fields: list[str], limit: int,
+               mincount: int, rows: int, start: int, params: SqlParams) -> str:
+    """One SQL statement answering the whole search.
+
+    A materialised CTE holds the matching rows; from it come the count
+    (part 0), the page in order (part 1) and every facet (part 2): the
+    term-backed ones in a single pass over integer ids, any other from the
+    JSON fields.
+    """
+    score = (f"ts_rank_cd('{RANK_WEIGHTS}', d.search_vector, "
+             f"({' || '.join(rank)}), 1)" if rank else "0::real")
+    where_sql = " AND ".join(f"({c})" for c in where) or "TRUE"
+    term_facets = [f for f in facet_fields if is_faceted(f)]
+    json_facets = [f for f in facet_fields if not is_faceted(f)]
+    needs_fields = bool(json_facets) or "hits.fields" in order
+    parts = [
+        "SELECT 0 AS part, NULL::text AS facet, NULL::text AS value, "
+        "count(*) AS n, 0::bigint AS ord, NULL::real AS score, "
+        "NULL::text AS id, NULL::text AS data FROM hits",
+        "SELECT 1, NULL, NULL, 0, "
+        f"row_number() OVER (ORDER BY {order}), "
+        f"hits.score, hits.id, {_payload_column(fl)} FROM ("
+        f"SELECT * FROM hits ORDER BY {order} "
+        f"LIMIT {params(rows)} OFFSET {params(start)}) AS hits "
+        "JOIN magetan_search_document d ON d.id = hits.id "
+        "JOIN magetan_search_payload p ON p.id = hits.id",
+    ]
+    limit_sql = "" if limit < 0 else f"WHERE rank <= {params(limit)}"
+    if term_facets:
+        parts.append(
+            "SELECT 2, field, value, n, -n, NULL, NULL, NULL FROM ("
+            "SELECT t.field, t.value, c.n, row_number() OVER ("
+            "PARTITION BY t.field ORDER BY c.n DESC, t.value) AS rank "
+            "FROM (SELECT term, count(*) AS n FROM ("
+            "SELECT unnest(hits.terms) AS term FROM hits) AS u "
+            f"WHERE (term >> {TERM_FIELD_SHIFT}) = ANY(ARRAY("
+            "SELECT code FROM magetan_search_field WHERE name = ANY("
+            f"{params(term_facets, 'text[]')}))) GROUP BY term) AS c "
+            "JOIN magetan_search_term t ON t.id = c.term "
+            f"WHERE c.n >= {params(mincount)}) AS f {limit_sql}")
+    for facet in json_facets:
+        parts.append(
+            f"SELECT 2, {params(facet)}, value, n, -n, NULL, NULL, NULL "
+            "FROM ("
+            "SELECT value, count(*) AS n, row_number() OVER ("
+            "ORDER BY count(*) DESC, value) AS rank FROM hits, "
+            f"jsonb_array_elements_text(hits.fields -> {params(facet)}) "
+            f"AS value GROUP BY value HAVING count(*) >= "
+            f"{params(mincount)}) AS f {limit_sql}")
+    return (
+        "WITH hits AS MATERIALIZED ("
+        f"SELECT d.id, {score} AS score, d.name, d.title_sort, "
+        "d.metadata_modified, d.metadata_created, d.terms"
+        + "".join(f", d.{c}" for c in ("state", "capacity",
+                                        "dataset_type", "site_id")
+                  if f"hits.{c}" in order)
+        + (", d.fields" if needs_fields else "")
+        + f" FROM magetan_search_document d WHERE {where_sql}) "
+        + " UNION ALL ".join(parts)
+        + " ORDER BY part, ord, value")
 
 
 def _conditions(query: dict[str, Any], labels: Optional[list[str]],
@@ -315,7 +330,7 @@ SORTABLE_COLUMNS = {
 }
 
 
-def _order_by(sort: Any, ranked: bool) -> str:
+def _order_by(sort: Any) -> str:
     """SQL ORDER BY of a Solr sort (``score desc, metadata_modified desc``)."""
     sort = sort or "score desc, metadata_modified desc"
     if not isinstance(sort, str):
