@@ -20,7 +20,9 @@ setup(
     },
     packages=[
         "ckanext.magetan",
+        "ckanext.magetan.codelists",
         "ckanext.magetan.demo",
+        "ckanext.magetan.logic",
         "ckanext.magetan.model",
         "ckanext.magetan.search",
         "ckanext.magetan.schemas",
@@ -36,6 +38,7 @@ setup(
             "i18n/*/LC_MESSAGES/*",
             "migration/**/*",
         ],
+        "ckanext.magetan.codelists": ["*.csv", "*.md"],
         "ckanext.magetan.demo": ["*.yaml", "*.csv"],
         "ckanext.magetan.schemas": ["*.yaml", "*.json"],
     },

@@ -37,6 +37,9 @@ def wheel_names(tmp_path_factory) -> set[str]:
     "ckanext/magetan/i18n/en/LC_MESSAGES/ckanext-magetan.mo",
     "ckanext/magetan/demo/portal.yaml",
     "ckanext/magetan/demo/indicators.yaml",
+    "ckanext/magetan/codelists/kecamatan.csv",
+    "ckanext/magetan/codelists/desa.csv",
+    "ckanext/magetan/codelists/SOURCES.md",
 ])
 def test_wheel_ships(wheel_names, path):
     assert path in wheel_names

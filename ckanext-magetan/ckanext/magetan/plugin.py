@@ -9,6 +9,8 @@ from ckan.plugins import toolkit as tk
 from ckanext.magetan import search
 
 
+@tk.blanket.actions
+@tk.blanket.auth_functions
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class MagetanPlugin(p.SingletonPlugin, DefaultTranslation):

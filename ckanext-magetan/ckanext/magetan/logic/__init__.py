@@ -1,0 +1,1 @@
+"""Actions, auth functions and schemas of ckanext-magetan."""
