@@ -1,6 +1,7 @@
 """Fixtures shared by the ckanext-magetan test suite."""
 from __future__ import annotations
 
+import uuid
 from typing import Any, Callable
 
 import pytest
@@ -57,7 +58,25 @@ def search() -> Callable[..., dict[str, Any]]:
     return run
 
 
+INDIKATOR_DEFAULTS: dict[str, Any] = {
+    "type": "indikator",
+    "concept": "Konsep baku",
+    "definition": "Definisi operasional",
+    "method": "Rumus baku",
+    "measure": "nilai",
+    "unit": "satuan",
+    "periodicity": "tahunan",
+    "reference_period": "2020-2024",
+    "regional_level": ["kabupaten"],
+    "sector_code": "2.20",
+    "data_source": "Laporan OPD",
+    "producer_contact": "Pengelola data",
+}
+
+
 def indikator(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """An `indikator` dataset owned by ``org``."""
-    fields.setdefault("type", "indikator")
-    return factories.Dataset(owner_org=org["id"], **fields)
+    """A valid `indikator` dataset owned by ``org``."""
+    values = dict(INDIKATOR_DEFAULTS, **fields)
+    values.setdefault("indicator_code",
+                      f"IND-TEST-{uuid.uuid4().hex[:8].upper()}")
+    return factories.Dataset(owner_org=org["id"], **values)

@@ -177,7 +177,7 @@ class TestFilters:
         ("metadata_created:[NOW/YEAR TO *] AND tags:padi", {"produksi-padi"}),
         ("notes:kecamatan", {"prevalensi-stunting", "produksi-padi"}),
         ("res_name:gabah", {"produksi-padi"}),
-        ("indicator_code:*", {"prevalensi-stunting"}),
+        ("indicator_code:IND-DINKES*", {"prevalensi-stunting"}),
     ])
     def test_fq(self, corpus, search, fq, expected):
         assert set(names(search(fq=fq, rows=100))) == expected
@@ -229,7 +229,7 @@ class TestFacetsSortingPaging:
         # extras_* and unique fields are counted from the JSON fields
         result = search(q="produksi", **{"facet.field": ["extras_unit",
                                                          "name"]})
-        assert result["facets"]["extras_unit"] == {"ton": 1}
+        assert result["facets"]["extras_unit"] == {"ton": 1, "satuan": 1}
         assert result["facets"]["name"] == {"produksi-padi": 1,
                                             "produksi-jagung": 1}
 

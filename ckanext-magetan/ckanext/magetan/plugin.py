@@ -13,6 +13,8 @@ from ckanext.magetan import search
 @tk.blanket.auth_functions
 @tk.blanket.cli
 @tk.blanket.config_declarations
+@tk.blanket.helpers
+@tk.blanket.validators
 class MagetanPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

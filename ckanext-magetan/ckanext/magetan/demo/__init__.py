@@ -43,6 +43,21 @@ KECAMATAN = [
     ("35.20.15", "Kartoharjo", 0.7), ("35.20.16", "Ngariboyo", 0.9),
     ("35.20.17", "Nguntoronadi", 0.65), ("35.20.18", "Sidorejo", 0.75),
 ]
+# Government affair (Permendagri 90/2019) of each demo OPD.
+URUSAN = {
+    "diskominfo": "2.16", "dispendukcapil": "2.12", "dinkes": "1.02",
+    "disdik": "1.01", "dispertan": "3.27", "dinsos": "1.06",
+    "disparbud": "3.26", "dpupr": "1.03", "disnaker": "2.07",
+    "disperindag": "3.30", "dlh": "2.11", "dishub": "2.15", "bkpsdm": "5.03",
+}
+# SDG goal by sector, where one fits.
+SDGS = {"kesehatan": "3", "pendidikan": "4", "perlindungan-sosial": "1",
+        "pertanian": "2", "penduduk-ketenagakerjaan": "8",
+        "industri-perdagangan": "8", "lingkungan-hidup": "11"}
+# Measure (ukuran) by unit.
+MEASURES = {"persen": "persentase", "laki-laki per 100 perempuan": "rasio",
+            "jiwa/km²": "rasio"}
+
 # Monthly shape of rainfall (wet season around the turn of the year).
 RAIN_SEASON = [2.0, 1.9, 1.7, 1.2, 0.6, 0.3, 0.15, 0.1, 0.3, 0.8, 1.5, 1.9]
 
@@ -141,10 +156,7 @@ def _create_dataset(api: LocalCKAN, item: dict[str, Any], years: list[int],
         title=item["title"],
         owner_org=item["org"],
         notes=f"{DEMO_NOTICE}\n\n{item['notes']}",
-        indicator_code=item["code"],
-        unit=item["unit"],
-        periodicity=item.get("periodicity", "tahunan"),
-        data_source=org_titles[item["org"]],
+        **metadata_fields(item, years, org_titles[item["org"]]),
         license_id="cc-by",
         tags=[{"name": t} for t in [*item["tags"], DEMO_TAG]],
         groups=[{"name": g} for g in item["groups"]],
@@ -159,6 +171,40 @@ def _create_dataset(api: LocalCKAN, item: dict[str, Any], years: list[int],
         upload=FileStorage(io.BytesIO(csv_text.encode("utf-8")),
                            filename=filename, content_type="text/csv"),
     )
+
+
+def metadata_fields(item: dict[str, Any], years: list[int],
+                    org_title: str) -> dict[str, Any]:
+    """The MS-Ind metadata of a demo indicator, from its catalogue entry."""
+    measure = MEASURES.get(item["unit"], "jumlah")
+    by = item.get("by")
+    breakdown = ("menurut kecamatan" if by == "kecamatan"
+                 else "menurut bulan" if by == "bulan"
+                 else f"menurut {item['category'].replace('_', ' ')}"
+                 if isinstance(by, list) else "total kabupaten")
+    sdg = next((SDGS[g] for g in item["groups"] if g in SDGS), "")
+    return {
+        "indicator_code": item["code"],
+        "concept": item["title"].split(" menurut ")[0],
+        "definition": item["notes"],
+        "interpretation": (
+            f"Nilai yang lebih tinggi berarti {measure} yang lebih besar; "
+            "bandingkan antarperiode dan antarwilayah pada satuan yang sama."),
+        "method": (f"Rekapitulasi {measure} dari {item['notes'][0].lower()}"
+                   f"{item['notes'][1:]}"),
+        "measure": measure,
+        "unit": item["unit"],
+        "presentation_classification": breakdown,
+        "is_composite": "false",
+        "periodicity": item.get("periodicity", "tahunan"),
+        "reference_period": f"{years[0]}-{years[-1]}",
+        "regional_level": (["kabupaten", "kecamatan"] if by == "kecamatan"
+                           else ["kabupaten"]),
+        "sector_code": URUSAN[item["org"]],
+        "data_source": org_title,
+        "producer_contact": f"Pengelola Data {org_title} (demo)",
+        "sdgs_goal": sdg,
+    }
 
 
 def table_csv(item: dict[str, Any], years: list[int]) -> str:

@@ -1,0 +1,18 @@
+"""Template helpers of ckanext-magetan."""
+from __future__ import annotations
+
+from typing import Any
+
+from ckanext.magetan import codelists
+
+
+def magetan_codelist_choices(field: dict[str, Any]) -> list[dict[str, str]]:
+    """Scheming choices from the reference list named by ``field.codelist``.
+
+    Used as ``choices_helper: magetan_codelist_choices`` with ``codelist:``
+    in a schema field; the label shows the code and its name.
+    """
+    codelist = codelists.load(field["codelist"])
+    return [{"value": entry[codelist.key],
+             "label": f"{entry[codelist.key]} {entry.get('name', '')}".strip()}
+            for entry in codelist.entries]

@@ -1,0 +1,120 @@
+"""The `indikator` dataset type: MS-Ind metadata, every field validated."""
+from __future__ import annotations
+
+import pytest
+
+from ckan.logic import ValidationError
+from ckan.tests import factories, helpers
+
+from tests.conftest import INDIKATOR_DEFAULTS, indikator
+
+REQUIRED = ["indicator_code", "concept", "definition", "method", "measure",
+            "unit", "periodicity", "reference_period", "regional_level",
+            "sector_code", "data_source", "producer_contact"]
+
+
+def create(org, **fields):
+    context = {"user": factories.Sysadmin()["name"]}
+    return helpers.call_action("package_create", context=context,
+                               owner_org=org["id"], name=fields.pop(
+                                   "name", "indikator-uji"), **fields)
+
+
+def errors_of(org, **fields) -> dict:
+    with pytest.raises(ValidationError) as error:
+        create(org, **fields)
+    return error.value.error_dict
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestIndikatorSchema:
+    def test_every_ms_ind_field_is_required(self):
+        org = factories.Organization()
+        errors = errors_of(org, type="indikator", title="Tanpa metadata")
+        for field in REQUIRED:
+            assert field in errors, field
+
+    def test_a_complete_indicator_round_trips(self):
+        org = factories.Organization()
+        dataset = indikator(org, name="lengkap", indicator_code="ind-x-1",
+                            interpretation="Makin tinggi makin baik",
+                            presentation_classification="menurut kecamatan",
+                            regional_level=["kabupaten", "kecamatan"],
+                            sdgs_goal="3", is_composite="true",
+                            composite_components=["IND-A", "IND-B"])
+        shown = helpers.call_action("package_show", id="lengkap")
+        assert shown["indicator_code"] == "IND-X-1"  # normalised
+        assert shown["regional_level"] == ["kabupaten", "kecamatan"]
+        assert shown["composite_components"] == ["IND-A", "IND-B"]
+        assert shown["license_id"] == "cc-by"  # the default licence
+        assert dataset["sector_code"] == "2.20"
+
+    def test_indicator_code_is_unique_in_the_portal(self):
+        org = factories.Organization()
+        first = indikator(org, name="pertama", indicator_code="IND-SAMA")
+        errors = errors_of(org, **dict(INDIKATOR_DEFAULTS, title="Kedua",
+                                       name="kedua", indicator_code="ind-sama"))
+        assert "pertama" in errors["indicator_code"][0]
+        # updating the dataset that owns the code keeps it valid
+        helpers.call_action("package_patch",
+                            context={"user": factories.Sysadmin()["name"]},
+                            id=first["id"], title="Pertama diubah")
+
+    @pytest.mark.parametrize("field, value", [
+        ("indicator_code", "IND 001"),
+        ("indicator_code", "X"),
+        ("reference_period", "tahun lalu"),
+        ("reference_period", "2024-Q5"),
+        ("reference_period", "2024-2020"),
+        ("sector_code", "9.99"),
+        ("periodicity", "harian"),
+        ("regional_level", ["provinsi"]),
+        ("sdgs_goal", "18"),
+        ("license_id", "other-closed"),
+        ("is_composite", "mungkin"),
+    ])
+    def test_bad_values_are_refused(self, field, value):
+        org = factories.Organization()
+        values = dict(INDIKATOR_DEFAULTS, title="Salah",
+                      indicator_code="IND-SALAH")
+        values[field] = value
+        errors = errors_of(org, **values)
+        assert field in errors
+
+    @pytest.mark.parametrize("period", ["2024", "2024-S1", "2024-Q3",
+                                        "2024-05", "2020-2024", "2020–2024"])
+    def test_reference_periods(self, period):
+        org = factories.Organization()
+        indikator(org, reference_period=period)
+
+    def test_composite_needs_its_building_indicators(self):
+        org = factories.Organization()
+        errors = errors_of(org, **dict(INDIKATOR_DEFAULTS, title="Komposit",
+                                       indicator_code="IND-KOMP",
+                                       is_composite="true"))
+        assert "composite_components" in errors
+
+    def test_errors_are_indonesian_in_the_api(self, app):
+        org = factories.Organization()
+        token = factories.APIToken(user=factories.Sysadmin()["name"])["token"]
+        response = app.post(
+            "/api/3/action/package_create",
+            json=dict(INDIKATOR_DEFAULTS, name="api", title="Api",
+                      owner_org=org["id"], indicator_code="IND-API",
+                      reference_period="kemarin"),
+            headers={"Authorization": token}, status=409)
+        message = response.json["error"]["reference_period"][0]
+        assert message.startswith("Tulis periode")
+
+
+def test_schema_is_published(app):
+    schema = helpers.call_action("scheming_dataset_schema_show",
+                                 type="indikator")
+    names = [f["field_name"] for f in schema["dataset_fields"]]
+    for field in REQUIRED + ["interpretation", "presentation_classification",
+                             "is_composite", "composite_components",
+                             "sdgs_goal"]:
+        assert field in names
+    sector = next(f for f in schema["dataset_fields"]
+                  if f["field_name"] == "sector_code")
+    assert sector["codelist"] == "urusan"
