@@ -96,8 +96,7 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
             summary.users += 1
     admin = LocalCKAN(username="admin")
     for org in spec["organizations"]:
-        if _ensure(admin, "organization", dict(org, description=org.get(
-                "description", ""))):
+        if _ensure(admin, "organization", opd_fields(org)):
             summary.organizations += 1
     for group in spec["groups"]:
         if _ensure(admin, "group", group):
@@ -116,6 +115,21 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
         _create_dataset(admin, item, catalogue["years"], org_titles)
         summary.datasets += 1
     return summary
+
+
+def opd_fields(org: dict[str, Any]) -> dict[str, Any]:
+    """An OPD of the demo with the fields of the OPD schema (demo values)."""
+    return {
+        "name": org["name"],
+        "title": org["title"],
+        "description": org.get("description", ""),
+        "short_name": org["name"].capitalize(),
+        "opd_code": f"{URUSAN[org['name']]}.0.00.0.00.01.0000",
+        "head_name": f"Kepala {org['title']} (demo)",
+        "data_manager_contact":
+            f"pengelola-{org['name']}@demo.magetan.invalid",
+        "address": f"{org['title']}, Kabupaten Magetan (alamat demo)",
+    }
 
 
 def _exists(api: LocalCKAN, kind: str, name: str) -> bool:

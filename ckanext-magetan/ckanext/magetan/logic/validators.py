@@ -77,6 +77,20 @@ def magetan_reference_period(value: Any) -> Any:
     return text
 
 
+OPD_CODE = re.compile(r"^\d+(?:\.\d+)*$")
+
+
+def magetan_opd_code(value: Any) -> Any:
+    """An SIPD organisational-unit code: digits separated by dots."""
+    if value in (None, "", _missing):
+        return value
+    code = str(value).strip()
+    if not OPD_CODE.match(code) or len(code) > 40:
+        raise tk.Invalid(tk._(
+            "Use digits separated by dots (e.g. 1.02.0.00.0.00.01.0000)."))
+    return code
+
+
 def magetan_open_license(value: Any) -> Any:
     """An open licence of CKAN's licence register."""
     if value in (None, "", _missing):
