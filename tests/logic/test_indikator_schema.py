@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
@@ -118,3 +119,17 @@ def test_schema_is_published(app):
     sector = next(f for f in schema["dataset_fields"]
                   if f["field_name"] == "sector_code")
     assert sector["codelist"] == "urusan"
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_new_indikator_form_preselects_cc_by_and_speaks_indonesian(app):
+    user = factories.Sysadmin()
+    factories.Organization(users=[{"name": user["name"], "capacity": "admin"}])
+    token = factories.APIToken(user=user["name"])["token"]
+    page = app.get("/indikator/new", headers={"Authorization": token})
+    form = BeautifulSoup(page.body, "html.parser")
+    licence = form.select_one("select#field-license_id option[selected]")
+    assert licence is not None and licence["value"] == "cc-by"
+    for label in ("Kode Indikator", "Konsep", "Definisi", "Periode Referensi",
+                  "Urusan Pemerintahan", "Level Estimasi"):
+        assert label in page.body
