@@ -10,7 +10,7 @@ import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
-from ckanext.magetan import demo
+from ckanext.magetan import codelists, demo
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -45,13 +45,24 @@ def test_demo_load_is_complete_and_idempotent(cli, search):
     assert search()["count"] == everything["count"]
 
 
+def test_demo_covers_desa_and_2025():
+    catalogue = demo.indicators()
+    assert catalogue["years"][0] == 2020 and catalogue["years"][-1] == 2025
+    item = next(i for i in catalogue["indicators"] if i.get("by") == "desa")
+    rows = list(csv.DictReader(io.StringIO(
+        demo.table_csv(item, catalogue["years"]))))
+    assert len(rows) == 235 * 6
+    assert {r["kode_desa"] for r in rows} == set(codelists.load("desa").codes())
+
+
 def test_demo_tables_cover_every_kecamatan_and_year():
     item = next(i for i in demo.indicators()["indicators"]
                 if i.get("by") == "kecamatan")
     years = demo.indicators()["years"]
     rows = list(csv.DictReader(io.StringIO(demo.table_csv(item, years))))
     assert len(rows) == 18 * len(years)
-    assert {r["kecamatan"] for r in rows} == {k[1] for k in demo.KECAMATAN}
+    assert {r["kecamatan"] for r in rows} == {
+        k["name"] for k in codelists.load("kecamatan").entries}
     assert demo.table_csv(item, years) == demo.table_csv(item, years)
 
 

@@ -77,6 +77,8 @@ def _rebuild(only_missing: bool, force: bool, quiet: bool,
                     fg="red", err=True)
     if not keep_orphans and not only_missing:
         index_rebuild.remove(index_rebuild.orphan_ids())
+    if ids:
+        index_rebuild.analyze()
 
 
 @search_index_group.command("rebuild")

@@ -22,6 +22,8 @@ from werkzeug.datastructures import FileStorage
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
+from ckanext.magetan import codelists
+
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
@@ -30,19 +32,15 @@ DEMO_NOTICE = ("**Data demo.** Nilai dalam dataset ini dibangkitkan untuk "
                "demonstrasi portal dan *bukan* statistik resmi Kabupaten "
                "Magetan.")
 
-# The 18 kecamatan of Kabupaten Magetan with their Kemendagri codes, and a
-# rough relative size used only to spread the demo values.
-KECAMATAN = [
-    ("35.20.01", "Poncol", 0.85), ("35.20.02", "Parang", 1.15),
-    ("35.20.03", "Lembeyan", 0.95), ("35.20.04", "Takeran", 1.0),
-    ("35.20.05", "Kawedanan", 1.15), ("35.20.06", "Magetan", 1.5),
-    ("35.20.07", "Plaosan", 1.25), ("35.20.08", "Panekan", 1.2),
-    ("35.20.09", "Sukomoro", 1.0), ("35.20.10", "Bendo", 0.95),
-    ("35.20.11", "Maospati", 1.2), ("35.20.12", "Barat", 0.95),
-    ("35.20.13", "Karangrejo", 0.75), ("35.20.14", "Karas", 0.85),
-    ("35.20.15", "Kartoharjo", 0.7), ("35.20.16", "Ngariboyo", 0.9),
-    ("35.20.17", "Nguntoronadi", 0.65), ("35.20.18", "Sidorejo", 0.75),
-]
+# Rough relative size of each kecamatan (by Kemendagri code), used only to
+# spread the demo values; names and codes come from the code lists.
+KECAMATAN_WEIGHT = {
+    "35.20.01": 0.85, "35.20.02": 1.15, "35.20.03": 0.95, "35.20.04": 1.0,
+    "35.20.05": 1.15, "35.20.06": 1.5, "35.20.07": 1.25, "35.20.08": 1.2,
+    "35.20.09": 1.0, "35.20.10": 0.95, "35.20.11": 1.2, "35.20.12": 0.95,
+    "35.20.13": 0.75, "35.20.14": 0.85, "35.20.15": 0.7, "35.20.16": 0.9,
+    "35.20.17": 0.65, "35.20.18": 0.75,
+}
 # Government affair (Permendagri 90/2019) of each demo OPD.
 URUSAN = {
     "diskominfo": "2.16", "dispendukcapil": "2.12", "dinkes": "1.02",
@@ -193,6 +191,7 @@ def metadata_fields(item: dict[str, Any], years: list[int],
     measure = MEASURES.get(item["unit"], "jumlah")
     by = item.get("by")
     breakdown = ("menurut kecamatan" if by == "kecamatan"
+                 else "menurut desa/kelurahan" if by == "desa"
                  else "menurut bulan" if by == "bulan"
                  else f"menurut {item['category'].replace('_', ' ')}"
                  if isinstance(by, list) else "total kabupaten")
@@ -212,8 +211,10 @@ def metadata_fields(item: dict[str, Any], years: list[int],
         "is_composite": "false",
         "periodicity": item.get("periodicity", "tahunan"),
         "reference_period": f"{years[0]}-{years[-1]}",
-        "regional_level": (["kabupaten", "kecamatan"] if by == "kecamatan"
-                           else ["kabupaten"]),
+        "regional_level": (
+            ["kabupaten", "kecamatan"] if by == "kecamatan"
+            else ["kabupaten", "kecamatan", "desa"] if by == "desa"
+            else ["kabupaten"]),
         "sector_code": URUSAN[item["org"]],
         "data_source": org_title,
         "producer_contact": f"Pengelola Data {org_title} (demo)",
@@ -244,6 +245,8 @@ def _dimension_header(item: dict[str, Any]) -> list[str]:
     by = item.get("by")
     if by == "kecamatan":
         return ["tahun", "kode_kecamatan", "kecamatan"]
+    if by == "desa":
+        return ["tahun", "kode_desa", "desa", "kecamatan"]
     if by == "bulan":
         return ["tahun", "bulan"]
     if isinstance(by, list):
@@ -256,8 +259,14 @@ def _rows(item: dict[str, Any],
     by = item.get("by")
     for year in years:
         if by == "kecamatan":
-            for code, name, weight in KECAMATAN:
-                yield (year, code, name), weight
+            for entry in codelists.load("kecamatan").entries:
+                code = entry["kemendagri_code"]
+                yield (year, code, entry["name"]), KECAMATAN_WEIGHT[code]
+        elif by == "desa":
+            kecamatan = codelists.load("kecamatan")
+            for entry in codelists.load("desa").entries:
+                name = kecamatan.get(entry["kecamatan_code"])["name"]
+                yield (year, entry["code"], entry["name"], name), 1.0
         elif by == "bulan":
             for month in range(1, 13):
                 shape = RAIN_SEASON[month - 1] if item.get("seasonal") else 1

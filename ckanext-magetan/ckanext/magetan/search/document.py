@@ -49,6 +49,9 @@ NOT_FACETED = {
     # the same for every dataset, or a copy of another facet
     "site_id", "entity_type", "type", "private", "isopen", "license_title",
     "num_resources", "num_tags",
+    # the indikator schema's unique codes and free texts
+    "indicator_code", "concept", "definition", "interpretation", "method",
+    "producer_contact", "composite_components",
 }
 FACET_VALUE_MAX = 200
 

@@ -74,6 +74,15 @@ def _flush(batch: list) -> int:
     return len(batch)
 
 
+def analyze() -> None:
+    """Refresh the planner's statistics of the index after a bulk rebuild."""
+    model.Session.commit()
+    for name in ("magetan_search_document", "magetan_search_payload",
+                 "magetan_search_term"):
+        model.Session.execute(sa.text(f"ANALYZE {name}"))
+    model.Session.commit()
+
+
 def remove(ids: Iterable[str]) -> None:
     model.Session.execute(sa.delete(table).where(table.c.id.in_(list(ids))))
     model.Session.commit()
