@@ -27,9 +27,9 @@ $(STAMP): requirements.txt dev-requirements.txt constraints.txt setup.py
 	@$(PIP) --no-deps -e .
 	@touch $(STAMP)
 
-# Recompile the translations after editing a .po file.
+# Re-extract the messages and recompile the translations (tools/i18n.py).
 i18n: $(STAMP)
-	@$(BIN)/python setup.py -q compile_catalog
+	@$(BIN)/python tools/i18n.py extract
 
 # Re-pin every package after changing requirements*.txt.
 constraints:

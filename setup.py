@@ -36,6 +36,7 @@ setup(
             "public/**/*",
             "i18n/*.pot",
             "i18n/*/LC_MESSAGES/*",
+            "i18n/ckan-core/*.po",
             "migration/**/*",
         ],
         "ckanext.magetan.codelists": ["*.csv", "*.md"],

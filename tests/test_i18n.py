@@ -1,12 +1,15 @@
 """Indonesian is the default language and every message is translated."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+
+from tools.i18n import merged_catalogue
 
 
 I18N = (Path(__file__).resolve().parent.parent / "ckanext-magetan" / "ckanext"
@@ -22,13 +25,26 @@ def test_indonesian_catalogue_translates_every_message():
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
-def test_compiled_catalogue_matches_its_po(locale):
-    folder = I18N / locale / "LC_MESSAGES"
-    with open(folder / "ckanext-magetan.po", "rb") as f:
-        po = {m.id: m.string for m in read_po(f) if m.id}
-    with open(folder / "ckanext-magetan.mo", "rb") as f:
+def test_compiled_catalogue_matches_its_sources(locale):
+    expected = {m.id: m.string for m in merged_catalogue(locale) if m.id}
+    with open(I18N / locale / "LC_MESSAGES" / "ckanext-magetan.mo", "rb") as f:
         mo = {m.id: m.string for m in read_mo(f) if m.id}
-    assert {k: v for k, v in po.items() if v} == mo, "run `make i18n`"
+    assert expected == mo, "run `make i18n`"
+
+
+def test_ckan_supplement_keeps_placeholders():
+    supplement = I18N / "ckan-core" / "id.po"
+    with open(supplement, "rb") as f:
+        catalogue = read_po(f)
+    placeholder = re.compile(r"\{[^}]*\}|%\([^)]*\)[sd]|%[sd]")
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = (message.string if isinstance(message.string, tuple)
+                   else (message.string,))
+        assert set(placeholder.findall(ids[0])) == set(
+            placeholder.findall(strings[0])), message.id
 
 
 def test_search_errors_are_indonesian_by_default(app):
@@ -37,6 +53,12 @@ def test_search_errors_are_indonesian_by_default(app):
                        status=409)
     assert response.json["error"]["fq"][0].startswith(
         "Sintaks pencarian tidak valid")
+
+
+def test_ckan_pages_are_indonesian(app):
+    page = app.get("/dataset/", status=200).body
+    assert "Masuk" in page  # CKAN's "Log in", from the supplement
+    assert ">Log in<" not in page
 
 
 def test_english_is_available(app):

@@ -35,6 +35,7 @@ def wheel_names(tmp_path_factory) -> set[str]:
     "3f1c2b7a9d10_create_search_document.py",
     "ckanext/magetan/i18n/id/LC_MESSAGES/ckanext-magetan.mo",
     "ckanext/magetan/i18n/en/LC_MESSAGES/ckanext-magetan.mo",
+    "ckanext/magetan/i18n/ckan-core/id.po",
     "ckanext/magetan/demo/portal.yaml",
     "ckanext/magetan/demo/indicators.yaml",
     "ckanext/magetan/codelists/kecamatan.csv",
