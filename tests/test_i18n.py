@@ -59,6 +59,7 @@ def test_ckan_pages_are_indonesian(app):
     page = app.get("/dataset/", status=200).body
     assert "Masuk" in page  # CKAN's "Log in", from the supplement
     assert ">Log in<" not in page
+    assert "Indikators" not in page  # CKAN's "{object_type}s" in the nav
 
 
 def test_english_is_available(app):
