@@ -84,3 +84,16 @@ def test_english_is_available(app):
     assert 'lang="en"' in response.body
     response = app.get("/dataset/", status=200)
     assert 'lang="id"' in response.body
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_plural_count_on_the_search_page(app):
+    from ckan.tests import factories
+
+    from tests.conftest import indikator
+
+    org = factories.Organization()
+    indikator(org, name="satu")
+    indikator(org, name="dua")
+    page = app.get("/dataset/", status=200).body
+    assert "2 dataset ditemukan" in page

@@ -41,6 +41,13 @@ def merged_catalogue(locale: str) -> Catalog:
     for message in own:
         if message.id and message.string and not message.fuzzy:
             merged[message.id] = message
+    for message in merged:
+        if isinstance(message.id, (list, tuple)):
+            # Whichever catalogue CKAN loads first sets the plural rule
+            # (Indonesian has one form; babel's default has two): give every
+            # form the same text so each rule finds one.
+            forms = [text for text in message.string if text]
+            message.string = (forms[0], forms[0])
     return merged
 
 

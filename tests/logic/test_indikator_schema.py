@@ -131,5 +131,5 @@ def test_new_indikator_form_preselects_cc_by_and_speaks_indonesian(app):
     licence = form.select_one("select#field-license_id option[selected]")
     assert licence is not None and licence["value"] == "cc-by"
     for label in ("Kode Indikator", "Konsep", "Definisi", "Periode Referensi",
-                  "Urusan Pemerintahan", "Level Estimasi"):
+                  "Urusan Pemerintahan", "Level Estimasi", "Apa itu indikator?"):
         assert label in page.body

@@ -22,4 +22,5 @@ class MagetanPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurer
 
     def update_config(self, config: CKANConfig) -> None:
+        tk.add_template_directory(config, "templates")
         search.use_backend(config["ckanext.magetan.search.backend"])
