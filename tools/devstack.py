@@ -401,14 +401,19 @@ def bring_up() -> tuple[Stack, dict[str, str]]:
     return stack, keys
 
 
+def render_config(keys: dict[str, str], sqlalchemy_url: str,
+                  redis_url: str) -> str:
+    """config/ckan.ini.template filled with secrets and service URLs."""
+    return string.Template(CONFIG_TEMPLATE.read_text()).substitute(
+        SECRET_KEY=keys["secret_key"], SQLALCHEMY_URL=sqlalchemy_url,
+        REDIS_URL=redis_url)
+
+
 def write_config(stack: Stack, keys: dict[str, str]) -> None:
     """Render config/ckan.ini from its template, keeping hand edits safe."""
-    text = string.Template(CONFIG_TEMPLATE.read_text()).substitute(
-        SECRET_KEY=keys["secret_key"],
-        SQLALCHEMY_URL=os.environ.get("CKAN_SQLALCHEMY_URL")
-        or stack.postgres.url(DB_NAME),
-        REDIS_URL=stack.redis.database(0),
-    )
+    text = render_config(keys, os.environ.get("CKAN_SQLALCHEMY_URL")
+                         or stack.postgres.url(DB_NAME),
+                         stack.redis.database(0))
     stamp = VAR / "ckan.ini.sha1"
     if CONFIG.exists():
         current = CONFIG.read_text()
@@ -518,9 +523,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if not url:
         stack.postgres.ensure_database(BENCH_DB_NAME)
         url = stack.postgres.url(BENCH_DB_NAME)
-    text = string.Template(CONFIG_TEMPLATE.read_text()).substitute(
-        SECRET_KEY=keys["secret_key"], SQLALCHEMY_URL=url,
-        REDIS_URL=stack.redis.database(2))
+    text = render_config(keys, url, stack.redis.database(2))
     # Plain `dataset` type and no scheming, so that other search backends
     # (which may only know that type) can be compared on the same data.
     lines = [line for line in text.splitlines()

@@ -78,16 +78,12 @@ def _term_ids(doc: SearchDocument) -> list[int]:
     pairs = doc.facet_pairs()
     if not pairs:
         return []
-    ids = model.Session.execute(_TERM_IDS, {
-        "fields": [field for field, _ in pairs],
-        "values": [value for _, value in pairs],
-    }).scalar_one()
+    params = {"fields": [field for field, _ in pairs],
+              "values": [value for _, value in pairs]}
+    ids = model.Session.execute(_TERM_IDS, params).scalar_one()
     if len(ids) != len(pairs):
         # Another transaction added one of the terms after our snapshot.
-        ids = model.Session.execute(_TERM_IDS, {
-            "fields": [field for field, _ in pairs],
-            "values": [value for _, value in pairs],
-        }).scalar_one()
+        ids = model.Session.execute(_TERM_IDS, params).scalar_one()
     return ids
 
 

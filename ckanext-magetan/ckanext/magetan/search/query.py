@@ -69,13 +69,8 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         if row is None:
             raise SearchError(
                 f"Dataset not found in the search index: {reference}")
-        document: dict[str, Any] = {
-            k: (v[0] if k not in MULTI_VALUED and len(v) == 1 else v)
-            for k, v in row["fields"].items()}
-        document.update(row["texts"])
+        document = _stored_document(row)
         document["permission_labels"] = list(row["permission_labels"])
-        document["data_dict"] = row["data_dict"]
-        document["validated_data_dict"] = row["validated_data_dict"]
         document["metadata_modified"] = _solr_date(row["metadata_modified"])
         document["metadata_created"] = _solr_date(row["metadata_created"])
         return document
@@ -277,16 +272,23 @@ def _payload_column(fl: list[str]) -> str:
             "'permission_labels', d.permission_labels)::text")
 
 
+def _stored_document(stored: Any) -> dict[str, Any]:
+    """An index row as Solr would return it: single values unwrapped."""
+    document: dict[str, Any] = {
+        k: (v[0] if k not in MULTI_VALUED and len(v) == 1 else v)
+        for k, v in stored["fields"].items()}
+    document.update(stored["texts"])
+    document["data_dict"] = stored["data_dict"]
+    document["validated_data_dict"] = stored["validated_data_dict"]
+    return document
+
+
 def _result(row: Any, fl: list[str]) -> dict[str, Any]:
     if fl == ["id", "validated_data_dict"] or fl == ["id", "data_dict"]:
         return {"id": row.id, fl[1]: row.data}
     data = json.loads(row.data)
-    document: dict[str, Any] = {
-        k: (v[0] if k not in MULTI_VALUED and len(v) == 1 else v)
-        for k, v in data["fields"].items()}
-    document.update(data["texts"])
-    for key in ("data_dict", "validated_data_dict", "permission_labels"):
-        document[key] = data[key]
+    document = _stored_document(data)
+    document["permission_labels"] = data["permission_labels"]
     for key in ("metadata_modified", "metadata_created"):
         if data[key]:
             document[key] = data[key][:19] + "Z"
