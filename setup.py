@@ -46,6 +46,7 @@ setup(
     install_requires=[
         "luqum>=1.0,<2",
         "ckanext-scheming>=3.1",
+        "frictionless[excel]>=5.18,<6",
     ],
     entry_points={
         "ckan.plugins": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
+import frictionless
 import pytest
 
 import ckan.model as model
@@ -29,6 +30,10 @@ def test_demo_load_is_complete_and_idempotent(cli, search):
     for dataset in everything["results"]:
         assert dataset["notes"].startswith("**Data demo.**")
         assert dataset["type"] == "indikator"
+        resource = helpers.call_action(
+            "package_show", id=dataset["id"])["resources"][0]
+        described = [f for f in resource["schema"]["fields"] if "unit" in f]
+        assert described and all(f["title"] for f in described)
     admin = model.User.get("admin")
     assert admin is not None and admin.sysadmin
     for user in spec["users"]:
@@ -64,6 +69,17 @@ def test_demo_tables_cover_every_kecamatan_and_year():
     assert {r["kecamatan"] for r in rows} == {
         k["name"] for k in codelists.load("kecamatan").entries}
     assert demo.table_csv(item, years) == demo.table_csv(item, years)
+
+
+def test_demo_tables_match_their_table_schemas():
+    years = demo.indicators()["years"]
+    for item in demo.indicators()["indicators"]:
+        schema = demo.table_schema_of(item)
+        table = frictionless.Resource(
+            demo.table_csv(item, years).encode(), format="csv",
+            schema=frictionless.Schema.from_descriptor(schema))
+        report = table.validate()
+        assert report.valid, (item["name"], report.flatten(["type", "note"]))
 
 
 @pytest.mark.usefixtures("clean_db")

@@ -180,6 +180,7 @@ def _create_dataset(api: LocalCKAN, item: dict[str, Any], years: list[int],
         description=("Tabel dalam format CSV (UTF-8, pemisah koma). "
                      "Nilai demo, bukan statistik resmi."),
         format="CSV",
+        schema=table_schema_of(item),
         upload=FileStorage(io.BytesIO(csv_text.encode("utf-8")),
                            filename=filename, content_type="text/csv"),
     )
@@ -239,6 +240,38 @@ def table_csv(item: dict[str, Any], years: list[int]) -> str:
                           else max(0, round(value)))
         writer.writerow([*key, *values])
     return out.getvalue()
+
+
+DIMENSIONS: dict[str, dict[str, str]] = {
+    "tahun": {"title": "Tahun", "type": "year",
+              "description": "Tahun keadaan data."},
+    "kode_kecamatan": {
+        "title": "Kode kecamatan", "type": "string",
+        "description": "Kode wilayah Kemendagri, mis. 35.20.06 (Magetan)."},
+    "kecamatan": {"title": "Kecamatan", "type": "string"},
+    "kode_desa": {
+        "title": "Kode desa/kelurahan", "type": "string",
+        "description": "Kode wilayah Kemendagri, mis. 35.20.07.1013."},
+    "desa": {"title": "Desa/kelurahan", "type": "string"},
+    "bulan": {"title": "Bulan", "type": "integer",
+              "description": "Nomor bulan: 1 = Januari ... 12 = Desember."},
+}
+
+
+def table_schema_of(item: dict[str, Any]) -> dict[str, Any]:
+    """The Table Schema (MS-Var) of an indicator's demo table."""
+    fields = []
+    for name in _dimension_header(item):
+        fields.append({"name": name, **DIMENSIONS.get(name, {
+            "title": name.replace("_", " ").capitalize(), "type": "string"})})
+    for name in item["values"]:
+        fields.append({
+            "name": name, "title": name.replace("_", " ").capitalize(),
+            "type": "number" if item.get("decimals") else "integer",
+            "unit": item["unit"],
+            "description": f"{item['title'].split(' menurut ')[0]}: "
+                           f"{name.replace('_', ' ')} (nilai demo)."})
+    return {"fields": fields}
 
 
 def _dimension_header(item: dict[str, Any]) -> list[str]:

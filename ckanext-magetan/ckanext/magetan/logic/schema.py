@@ -15,3 +15,13 @@ def codelist_show_schema(not_empty: Validator, unicode_safe: Validator,
         "id": [not_empty, unicode_safe, one_of(codelists.names())],
         "q": [ignore_missing, unicode_safe],
     }
+
+
+@validator_args
+def table_schema_infer_schema(not_empty: Validator, unicode_safe: Validator,
+                              boolean_validator: Validator,
+                              default: ValidatorFactory) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "save": [default(False), boolean_validator],
+    }

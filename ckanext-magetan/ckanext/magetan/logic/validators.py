@@ -10,7 +10,7 @@ import ckan.model as model
 from ckan.plugins import toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ckanext.magetan import codelists
+from ckanext.magetan import codelists, table_schema
 
 _missing = tk.missing
 INDICATOR_CODE = re.compile(r"^[A-Z0-9]+(?:[.\-][A-Z0-9]+)*$")
@@ -114,3 +114,16 @@ def magetan_composite_components(key: FlattenKey, data: FlattenDataDict,
             and not listed:
         errors[key].append(tk._(
             "A composite indicator needs at least one building indicator."))
+
+
+def magetan_table_schema(key: FlattenKey, data: FlattenDataDict,
+                         errors: FlattenErrorDict, context: Context) -> Any:
+    """A frictionless Table Schema (object or JSON text) describing the
+    columns of a tabular resource; stored as an object."""
+    try:
+        data[key] = table_schema.check(data.get(key))
+    except table_schema.TableSchemaError as error:
+        errors[key].extend(error.messages)
+        return
+    if data[key] is None:
+        data.pop(key)

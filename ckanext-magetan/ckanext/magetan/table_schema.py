@@ -1,0 +1,306 @@
+"""Table Schemas of tabular resources: the BPS variable metadata (MS-Var).
+
+Every tabular resource carries a frictionless Table Schema in its ``schema``
+field: one descriptor per column with ``name``, ``title``, ``type``, ``unit``
+and ``description`` (``unit`` is a custom property, which Table Schema
+allows).  This module checks descriptors, infers a starting point from an
+uploaded CSV/TSV/XLS/XLSX file with frictionless, merges an inferred schema
+with what people already wrote, and reads the rows of the resource form.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from typing import IO, Any, Iterable, Optional
+
+import frictionless
+
+from ckan.lib import uploader
+from ckan.plugins import toolkit as tk
+
+# Formats frictionless can read, keyed by CKAN format or file extension.
+TABULAR_FORMATS = {"csv": "csv", "tsv": "tsv", "xlsx": "xlsx", "xls": "xls"}
+# Field types offered in the form, in the order people pick them.
+FORM_TYPES = ("string", "integer", "number", "year", "date", "yearmonth",
+              "datetime", "boolean", "any")
+# Column properties edited in the form, in table order.
+FORM_PROPERTIES = ("name", "title", "type", "unit", "description")
+TEXT_PROPERTIES = ("title", "unit", "description")
+# Type candidates for inference, most specific first.  Unlike frictionless'
+# defaults there is no geopoint (it swallows Indonesian decimal commas such
+# as "12,5") and a number with decimal comma and dot grouping comes after
+# the international one.
+INFERENCE_CANDIDATES: list[dict[str, Any]] = [
+    {"type": "integer"},
+    {"type": "number"},
+    {"type": "number", "decimalChar": ",", "groupChar": "."},
+    {"type": "date"},
+    {"type": "datetime"},
+    {"type": "boolean"},
+    {"type": "string"},
+]
+# A CSV sample this long is more than frictionless reads (100 rows).
+CSV_SAMPLE_BYTES = 1024 * 1024
+log = logging.getLogger(__name__)
+FORM_KEY = re.compile(r"^schema-fields-(\d+)-(%s)$" % "|".join(
+    FORM_PROPERTIES + ("source",)))
+
+
+class TableSchemaError(Exception):
+    """A descriptor or a file that cannot give a Table Schema."""
+
+    def __init__(self, messages: Iterable[str]):
+        self.messages = list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+def tabular_format(*candidates: Optional[str]) -> Optional[str]:
+    """The frictionless format of the first candidate (a CKAN format such as
+    ``CSV`` or a file name such as ``data.xlsx``) that names a table."""
+    for candidate in candidates:
+        if not candidate:
+            continue
+        text = str(candidate).strip().lower()
+        key = text.rsplit(".", 1)[-1] if "." in text else text
+        if key in TABULAR_FORMATS:
+            return TABULAR_FORMATS[key]
+    return None
+
+
+def check(value: Any) -> Optional[dict[str, Any]]:
+    """The descriptor ``value`` (a dict or its JSON text), tidied.
+
+    Blank properties are dropped and text is trimmed.  Returns None for an
+    empty value and raises :class:`TableSchemaError` with one message per
+    problem otherwise.
+    """
+    if value is None or value == "" or value is tk.missing:
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            raise TableSchemaError([tk._(
+                "The data structure is not valid JSON: {error}").format(
+                    error=error)])
+    if not isinstance(value, dict):
+        raise TableSchemaError([tk._(
+            "The data structure must be a Table Schema: an object with a "
+            "list of fields.")])
+    fields = value.get("fields")
+    if not isinstance(fields, list) or not fields:
+        raise TableSchemaError([tk._("Describe at least one column.")])
+
+    messages: list[str] = []
+    seen: set[str] = set()
+    tidy_fields = []
+    for number, field in enumerate(fields, 1):
+        if not isinstance(field, dict):
+            messages.append(tk._("Column {number} must be an object.").format(
+                number=number))
+            continue
+        field = _tidy(field)
+        name = field.get("name")
+        if not isinstance(name, str) or not name:
+            messages.append(tk._("Column {number} needs a name.").format(
+                number=number))
+            continue
+        if name in seen:
+            messages.append(tk._("The column name {name} is used twice.")
+                            .format(name=name))
+        seen.add(name)
+        for prop in TEXT_PROPERTIES:
+            if prop in field and not isinstance(field[prop], str):
+                messages.append(tk._(
+                    "Column {name}: {property} must be text.").format(
+                        name=name, property=prop))
+        tidy_fields.append(field)
+    if messages:
+        raise TableSchemaError(messages)
+
+    descriptor = dict(_tidy(value), fields=tidy_fields)
+    report = frictionless.Schema.validate_descriptor(descriptor)
+    if not report.valid:
+        raise TableSchemaError(
+            tk._("Not a valid Table Schema: {note}").format(note=error.note)
+            for error in report.errors)
+    return descriptor
+
+
+def infer(source: str | IO[bytes], format: str) -> dict[str, Any]:
+    """A Table Schema inferred from the header and first rows of a table."""
+    detector = frictionless.Detector(field_type="any")
+    try:
+        with frictionless.Resource(source, format=format,
+                                   detector=detector) as table:
+            labels, fragment = table.labels, table.fragment
+    except frictionless.FrictionlessException as error:
+        raise TableSchemaError([tk._(
+            "The file cannot be read as a {format} table: {note}").format(
+                format=format.upper(), note=error.error.note)])
+    if not labels:
+        raise TableSchemaError([tk._("The file has no header row.")])
+    schema = frictionless.Detector().detect_schema(
+        fragment, labels=labels, field_candidates=INFERENCE_CANDIDATES)
+    descriptor = schema.to_descriptor()
+    for index, field in enumerate(descriptor["fields"]):
+        if all(_blank(row[index] if index < len(row) else None)
+               for row in fragment):
+            field["type"] = "any"  # nothing to infer from
+    return {"fields": descriptor["fields"]}
+
+
+def infer_upload(upload: Any, format: str) -> dict[str, Any]:
+    """Infer from a file being uploaded (a werkzeug ``FileStorage``), leaving
+    its stream where CKAN expects it to start."""
+    stream = upload.stream
+    stream.seek(0)
+    with tempfile.NamedTemporaryFile(suffix=f".{format}") as copy:
+        if format in ("csv", "tsv"):
+            sample = stream.read(CSV_SAMPLE_BYTES)
+            if len(sample) == CSV_SAMPLE_BYTES and b"\n" in sample:
+                sample = sample[:sample.rindex(b"\n") + 1]  # whole rows only
+            copy.write(sample)
+        else:
+            shutil.copyfileobj(stream, copy)
+        copy.flush()
+        stream.seek(0)
+        return infer(copy.name, format)
+
+
+def infer_stored(resource: dict[str, Any]) -> dict[str, Any]:
+    """Infer from the file of an uploaded resource already in storage."""
+    format = tabular_format(resource.get("format"), resource.get("url"))
+    if resource.get("url_type") != "upload":
+        raise TableSchemaError([tk._(
+            "Only files uploaded to the portal can be read; this resource "
+            "is a link.")])
+    if not format:
+        raise TableSchemaError([tk._(
+            "Only CSV, TSV, XLS and XLSX files have a data structure.")])
+    path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+    if not os.path.exists(path):
+        raise TableSchemaError([tk._("The uploaded file is missing.")])
+    return infer(path, format)
+
+
+def merge(given: Optional[dict[str, Any]],
+          inferred: dict[str, Any]) -> dict[str, Any]:
+    """The columns of ``inferred``, each keeping what ``given`` says of the
+    column with the same name (title, unit, description, a corrected type).
+
+    Columns of ``given`` that the file no longer has are dropped, so that
+    the schema describes the file it belongs to.
+    """
+    if not given:
+        return inferred
+    known = {f.get("name"): f for f in given.get("fields") or []
+             if isinstance(f, dict)}
+    fields = [dict(known.get(field["name"], field))
+              for field in inferred["fields"]]
+    names = {f["name"] for f in fields}
+    merged = {k: v for k, v in given.items() if k != "fields"}
+    key = merged.get("primaryKey")
+    if key and not set([key] if isinstance(key, str) else key) <= names:
+        merged.pop("primaryKey")
+    return dict(merged, fields=fields)
+
+
+def prepare(resource: dict[str, Any],
+            current: Optional[dict[str, Any]] = None) -> None:
+    """Ready ``resource`` for saving: read the form's rows into ``schema``
+    and, when a CSV/TSV/XLS/XLSX file is being uploaded, describe its
+    columns, keeping what the given (or else the stored) schema says of
+    them.  A file that cannot be read is left to the validation step.
+    """
+    pop_form_rows(resource)
+    upload = resource.get("upload")
+    if not getattr(upload, "filename", None) or not hasattr(upload, "stream"):
+        return
+    format = tabular_format(upload.filename, resource.get("format"))
+    if not format:
+        return
+    given = resource["schema"] if "schema" in resource else (
+        current or {}).get("schema")
+    try:
+        given = check(given)
+        inferred = infer_upload(upload, format)
+    except TableSchemaError as error:
+        log.info("No data structure inferred for %s: %s",
+                 upload.filename, error)
+        return
+    resource["schema"] = merge(given, inferred)
+
+
+def pop_form_rows(resource: dict[str, Any]) -> bool:
+    """Read the resource form's rows into ``resource["schema"]``.
+
+    The form posts ``schema-fields-<n>-<property>`` for each row (with
+    ``source``, the name the column had when the form was drawn) and the
+    stored descriptor as JSON in ``schema``, which keeps the properties the
+    form does not show (formats, constraints, missing values).  Rows without
+    any text are left out; a form whose rows are all empty clears the
+    schema.  The row keys are removed; returns whether there were any.
+    """
+    rows: dict[int, dict[str, str]] = {}
+    for key in [k for k in resource if isinstance(k, str)]:
+        match = FORM_KEY.match(key)
+        if match:
+            value = resource.pop(key)
+            rows.setdefault(int(match.group(1)), {})[match.group(2)] = (
+                value.strip() if isinstance(value, str) else value)
+    if not rows:
+        return False
+    stored = _lenient(resource.get("schema"))
+    known = {f.get("name"): f for f in stored.get("fields", [])}
+    fields = []
+    for _index, row in sorted(rows.items()):
+        if not any(row.get(p) for p in FORM_PROPERTIES if p != "type"):
+            continue
+        field = dict(known.get(row.get("source") or row.get("name"), {}))
+        for prop in FORM_PROPERTIES:
+            if row.get(prop):
+                field[prop] = row[prop]
+            else:
+                field.pop(prop, None)
+        fields.append(field)
+    resource["schema"] = dict(stored, fields=fields) if fields else ""
+    return True
+
+
+def form_rows(schema: Any, blank: int = 1) -> list[dict[str, Any]]:
+    """Rows for the resource form: the columns of ``schema`` (even one that
+    failed validation, so nothing typed is lost), then ``blank`` empty rows
+    for adding columns without JavaScript."""
+    rows = [dict(field, source=field.get("name", ""))
+            for field in _lenient(schema).get("fields", [])]
+    return rows + [{} for _ in range(blank)]
+
+
+def _lenient(value: Any) -> dict[str, Any]:
+    """``value`` as a descriptor with a list of field objects, unchecked."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError:
+            value = {}
+    if not isinstance(value, dict):
+        return {}
+    fields = value.get("fields")
+    fields = [f for f in fields if isinstance(f, dict)] if isinstance(
+        fields, list) else []
+    return dict(value, fields=fields)
+
+
+def _tidy(descriptor: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.strip() if isinstance(value, str) else value
+            for key, value in descriptor.items()
+            if not _blank(value)}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
