@@ -127,3 +127,34 @@ def magetan_table_schema(key: FlattenKey, data: FlattenDataDict,
         return
     if data[key] is None:
         data.pop(key)
+
+
+def magetan_book_chapter(key: FlattenKey, data: FlattenDataDict,
+                         errors: FlattenErrorDict, context: Context) -> Any:
+    """A chapter number of the statistics book (1-99), one sector each."""
+    value = data.get(key)
+    if value is _missing or value is None or value == "":
+        return
+    try:
+        chapter = int(str(value).strip())
+    except ValueError:
+        chapter = 0
+    if not 1 <= chapter <= 99:
+        errors[key].append(tk._("Give a chapter number from 1 to 99."))
+        return
+    data[key] = str(chapter)
+    own_id = data.get(key[:-1] + ("id",))
+    group = context.get("group")
+    if own_id in (None, _missing) and group is not None:
+        own_id = group.id
+    other = model.Session.execute(sa.text(
+        "SELECT title FROM \"group\" WHERE extras ->> 'chapter' = :chapter "
+        "AND state <> 'deleted' AND NOT is_organization "
+        "AND id IS DISTINCT FROM :id LIMIT 1"),
+        {"chapter": str(chapter),
+         "id": own_id if own_id is not _missing else None},
+    ).scalar()
+    if other:
+        errors[key].append(tk._(
+            "Chapter {chapter} is already the sector {title}.").format(
+                chapter=chapter, title=other))

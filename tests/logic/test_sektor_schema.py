@@ -1,0 +1,62 @@
+"""Groups are the portal's sectors: one chapter of the statistics book each."""
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ckan.logic import ValidationError
+from ckan.tests import factories, helpers
+
+
+def sysadmin() -> dict:
+    return {"user": factories.Sysadmin()["name"]}
+
+
+def create(**fields) -> dict:
+    return helpers.call_action("group_create", context=sysadmin(), **fields)
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_sector_fields_round_trip():
+    create(name="penduduk", title="Penduduk dan Ketenagakerjaan",
+           title_en="Population and Employment", chapter=" 03 ")
+    sector = helpers.call_action("group_show", id="penduduk")
+    assert sector["chapter"] == "3"
+    assert sector["title_en"] == "Population and Employment"
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize("chapter", ["", "0", "100", "tiga"])
+def test_chapter_is_required_and_numbered(chapter):
+    with pytest.raises(ValidationError) as error:
+        create(name="salah", title="Salah", chapter=chapter)
+    assert "chapter" in error.value.error_dict
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_a_chapter_belongs_to_one_sector():
+    first = create(name="geografi", title="Geografi dan Iklim", chapter="1")
+    with pytest.raises(ValidationError) as error:
+        create(name="lain", title="Lain", chapter="1")
+    assert "Geografi dan Iklim" in error.value.error_dict["chapter"][0]
+    # a sector keeps its own chapter when edited; a deleted one frees it
+    helpers.call_action("group_patch", context=sysadmin(), id=first["id"],
+                        description="Letak, luas wilayah dan iklim.")
+    helpers.call_action("group_delete", context=sysadmin(), id=first["id"])
+    assert create(name="lain", title="Lain", chapter="1")["chapter"] == "1"
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_sector_form_speaks_indonesian(app):
+    token = factories.APIToken(user=factories.Sysadmin()["name"])["token"]
+    page = app.get("/group/new", headers={"Authorization": token})
+    form = BeautifulSoup(page.body, "html.parser")
+    assert form.select_one("input#field-chapter") is not None
+    assert "Nomor Bab" in page.body and "Nama Sektor" in page.body
+
+
+def test_sector_schema_is_published():
+    schema = helpers.call_action("scheming_group_schema_show", type="group")
+    names = [f["field_name"] for f in schema["fields"]]
+    assert {"title", "name", "title_en", "chapter", "description"} <= set(
+        names)
