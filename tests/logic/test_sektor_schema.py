@@ -26,11 +26,16 @@ def test_sector_fields_round_trip():
 
 
 @pytest.mark.usefixtures("clean_db")
-@pytest.mark.parametrize("chapter", ["", "0", "100", "tiga"])
-def test_chapter_is_required_and_numbered(chapter):
+@pytest.mark.parametrize("chapter", ["0", "100", "tiga", "2.5"])
+def test_chapter_is_a_number_from_1_to_99(chapter):
     with pytest.raises(ValidationError) as error:
         create(name="salah", title="Salah", chapter=chapter)
     assert "chapter" in error.value.error_dict
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_a_sector_outside_the_book_has_no_chapter():
+    assert "chapter" not in create(name="prioritas", title="Data Prioritas")
 
 
 @pytest.mark.usefixtures("clean_db")

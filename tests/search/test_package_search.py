@@ -72,7 +72,9 @@ def corpus(module_db) -> dict[str, Any]:
             tags=[{"name": "tanaman pangan"}], groups=[{"name": "pertanian"}],
             periodicity="triwulanan", license_id="odc-odbl",
             resources=[{"url": "http://example.com/jagung.csv",
-                        "format": "CSV"}]),
+                        "format": "CSV", "schema": {"fields": [
+                            {"name": "luas_tanam", "type": "number",
+                             "title": "Luas Tanam Jagung Hibrida"}]}}]),
         "rahasia": indikator(
             dinkes, name="data-rahasia-dinkes", title="Indikator Rahasia Dinkes",
             notes="Belum dipublikasikan.", private=True,
@@ -101,6 +103,8 @@ class TestFreeText:
         assert names(search(q="posyandu")) == ["prevalensi-stunting"]  # res desc
         assert "produksi-padi" in names(search(q="gabah"))  # resource name
         assert names(search(q="gizi")) == ["prevalensi-stunting"]  # tag
+        assert names(search(q="hibrida")) == ["produksi-jagung"]  # column
+        assert names(search(q="luas_tanam")) == ["produksi-jagung"]
 
     def test_finds_organization_and_scheming_fields(self, corpus, search):
         assert set(names(search(q="pertanian"))) >= {"produksi-padi",

@@ -43,7 +43,8 @@ RESOURCE_FIELDS = {
 NOT_FACETED = {
     # unique per dataset or long text
     "id", "name", "title", "title_string", "index_id", "notes", "url",
-    "res_url", "res_name", "res_description", "urls", "license_url",
+    "res_url", "res_name", "res_description", "res_columns", "urls",
+    "license_url",
     "metadata_created", "metadata_modified", "creator_user_id", "text",
     "data_dict", "validated_data_dict",
     # the same for every dataset, or a copy of another facet
@@ -201,6 +202,7 @@ def _flatten(pkg: dict[str, Any]) -> dict[str, Any]:
         for key in model.Resource.get_extra_columns():
             flat.setdefault(f"res_extras_{key}", []).append(
                 resource.get(key) or "")
+        flat.setdefault("res_columns", []).extend(_columns(resource))
 
     for rel in pkg.get("relationships_as_object") or []:
         kind = model.PackageRelationship.forward_to_reverse_type(rel["type"])
@@ -282,9 +284,10 @@ def _weighted_text(flat: dict[str, Any], fields: dict[str, list[str]],
     weight_a = words("title") + [str(flat.get("name") or "").replace("-", " ")]
     weight_b = (words("tags") + words("groups") + group_titles
                 + words("organization") + [org_title])
-    weight_d = words("res_name") + words("res_description") + words("res_format")
+    weight_d = (words("res_name") + words("res_description")
+                + words("res_format") + words("res_columns"))
     placed = {"title", "name", "tags", "groups", "organization", "res_name",
-              "res_description", "res_format"}
+              "res_description", "res_format", "res_columns"}
     weight_c = words("notes")
     for key in sorted(set(fields) | set(texts)):
         if (key in placed or key in TECHNICAL_FIELDS or key == "notes"
@@ -295,6 +298,14 @@ def _weighted_text(flat: dict[str, Any], fields: dict[str, list[str]],
     return {w: " ".join(filter(None, text))
             for w, text in (("A", weight_a), ("B", weight_b), ("C", weight_c),
                             ("D", weight_d))}
+
+
+def _columns(resource: dict[str, Any]) -> list[str]:
+    """Name and title of each column of the resource's Table Schema."""
+    schema = resource.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    return [" ".join(str(f[key]) for key in ("name", "title") if f.get(key))
+            for f in fields or [] if isinstance(f, dict)]
 
 
 def _looks_technical(value: str) -> bool:
