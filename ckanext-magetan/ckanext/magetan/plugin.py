@@ -8,7 +8,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import search, table_schema
+from ckanext.magetan import js_i18n, search, table_schema
 
 
 @tk.blanket.actions
@@ -20,6 +20,7 @@ from ckanext.magetan import search, table_schema
 @tk.blanket.validators
 class MagetanPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IResourceController, inherit=True)
 
@@ -29,6 +30,12 @@ class MagetanPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "magetan")
         search.use_backend(config["ckanext.magetan.search.backend"])
+
+    # IConfigurable
+
+    def configure(self, config: CKANConfig) -> None:
+        # /api/i18n/<lang> with this extension's translations (js_i18n.py).
+        js_i18n.build()
 
     # IResourceController
 
