@@ -116,7 +116,7 @@ CKAN_PAGES = [
     ("/dashboard/datasets", "You haven't created any datasets",
      "Anda belum membuat kumpulan data"),
     ("/dashboard/groups", "You are not a member of any groups",
-     "Anda belum menjadi anggota grup"),
+     "Anda belum menjadi anggota sektor"),
     ("/dataset/changes/{activity}", ">Changes<", ">Perubahan<"),
     ("/dataset/changes/{activity}", "Show metadata diff",
      "Tampilkan perbedaan metadata"),
@@ -140,7 +140,7 @@ CKAN_PAGES = [
      "Edit kumpulan data"),
     ("/organization/delete/dinkes", "Confirm Delete",
      "Konfirmasi Penghapusan"),
-    ("/group/edit/kesehatan", "Update Group", "Perbarui Grup"),
+    ("/group/edit/kesehatan", "Save Group", "Simpan Sektor"),
     ("/group/member_new/kesehatan", "Can add/remove datasets from groups",
      "Dapat menambahkan/mengeluarkan kumpulan data dari grup"),
     ("/dataset/groups/penduduk", "from the dataset",
@@ -240,6 +240,14 @@ def test_english_names_the_dataset_type_indicator(app, portal):
                        headers=portal["headers"], status=200).body
     assert "updated the indicator" in activity
     assert "Indikator" not in activity
+
+
+def test_groups_are_called_sectors(app, portal):
+    indonesian = app.get("/group/", headers=portal["headers"], status=200).body
+    assert ">Sektor</a>" in indonesian  # the main menu
+    assert "Tambah Sektor" in indonesian and "Grup" not in indonesian
+    english = app.get("/en/group/", headers=portal["headers"], status=200).body
+    assert ">Sectors</a>" in english and "Add Sector" in english
 
 
 def test_javascript_messages_are_indonesian(app):
