@@ -63,6 +63,7 @@ def test_search_errors_are_indonesian_by_default(app):
         "Sintaks pencarian tidak valid")
 
 
+@pytest.mark.usefixtures("clean_db")
 def test_ckan_pages_are_indonesian(app):
     page = app.get("/dataset/", status=200).body
     assert "Masuk" in page  # CKAN's "Log in", from the supplement
@@ -79,6 +80,7 @@ def test_plural_messages_are_translated():
     assert set(message.string) == {'{number} dataset ditemukan untuk "{query}"'}
 
 
+@pytest.mark.usefixtures("clean_db")
 def test_english_is_available(app):
     response = app.get("/en/dataset/", status=200)
     assert 'lang="en"' in response.body
