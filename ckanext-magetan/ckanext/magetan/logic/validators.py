@@ -32,19 +32,24 @@ def magetan_indicator_code(key: FlattenKey, data: FlattenDataDict,
             "Use 3 to 40 letters and digits, separated by dots or dashes "
             "(e.g. IND-DINKES-001)."))
         return
-    own_id = data.get(key[:-1] + ("id",))
-    package = context.get("package")
-    if own_id in (None, _missing) and package is not None:
-        own_id = package.id
     other = model.Session.execute(sa.text(
         "SELECT name FROM package WHERE extras ->> 'indicator_code' = :code "
         "AND state <> 'deleted' AND id IS DISTINCT FROM :id LIMIT 1"),
-        {"code": code, "id": own_id if own_id is not _missing else None},
+        {"code": code, "id": _own_id(key, data, context, "package")},
     ).scalar()
     if other:
         errors[key].append(tk._(
             "Indicator code {code} is already used by dataset {name}.").format(
                 code=code, name=other))
+
+
+def _own_id(key: FlattenKey, data: FlattenDataDict, context: Context,
+            entity: str) -> str | None:
+    """The id of the dataset or group being validated; None while created."""
+    own_id = data.get(key[:-1] + ("id",))
+    if own_id in (None, _missing) and context.get(entity) is not None:
+        own_id = context[entity].id
+    return None if own_id is _missing else own_id
 
 
 def magetan_codelist(name: str) -> Callable[[Any], Any]:
@@ -143,16 +148,11 @@ def magetan_book_chapter(key: FlattenKey, data: FlattenDataDict,
         errors[key].append(tk._("Give a chapter number from 1 to 99."))
         return
     data[key] = str(chapter)
-    own_id = data.get(key[:-1] + ("id",))
-    group = context.get("group")
-    if own_id in (None, _missing) and group is not None:
-        own_id = group.id
     other = model.Session.execute(sa.text(
         "SELECT title FROM \"group\" WHERE extras ->> 'chapter' = :chapter "
         "AND state <> 'deleted' AND NOT is_organization "
         "AND id IS DISTINCT FROM :id LIMIT 1"),
-        {"chapter": str(chapter),
-         "id": own_id if own_id is not _missing else None},
+        {"chapter": str(chapter), "id": _own_id(key, data, context, "group")},
     ).scalar()
     if other:
         errors[key].append(tk._(
