@@ -114,7 +114,7 @@ CKAN_PAGES = [
      "Semua tipe aktivitas"),
     ("/organization/activity/dinkes", "updated the", "memperbarui Indikator"),
     ("/group/activity/kesehatan", "Activity type", "Tipe aktivitas"),
-    ("/dashboard/", "My Datasets", "Kumpulan Data Saya"),
+    ("/dashboard/", "My Datasets", "Indikator Saya"),
     ("/dashboard/datasets", "You haven't created any datasets",
      "Anda belum membuat kumpulan data"),
     ("/dashboard/groups", "You are not a member of any groups",
@@ -139,7 +139,7 @@ CKAN_PAGES = [
      "Are you sure you want to delete this Organization?",
      "Anda yakin akan menghapus Organisasi ini?"),
     ("/organization/bulk_process/dinkes", "Edit datasets",
-     "Edit kumpulan data"),
+     "Ubah Indikator"),
     ("/organization/delete/dinkes", "Confirm Delete",
      "Konfirmasi Penghapusan"),
     ("/group/edit/kesehatan", "Save Group", "Simpan Sektor"),
@@ -241,7 +241,9 @@ def test_english_names_the_dataset_type_indicator(app, portal):
     activity = app.get("/en/dataset/activity/penduduk",
                        headers=portal["headers"], status=200).body
     assert "updated the indicator" in activity
-    assert "Indikator" not in activity
+    # (the hidden label of the header search says the raw type name, which
+    # CKAN does not translate)
+    assert "the indikator" not in activity.lower()
 
 
 def test_groups_are_called_sectors(app, portal):

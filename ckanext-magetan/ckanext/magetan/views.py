@@ -1,7 +1,9 @@
 """Blueprints of ckanext-magetan."""
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Optional
+
+from flask import Blueprint, request
 
 from ckan.plugins import toolkit as tk
 from ckan.types import Response
@@ -27,3 +29,14 @@ def table_schema_infer(id: str, resource_id: str) -> Response:
             "The data structure was read from the file. Columns that were "
             "already described kept their title, unit and description."))
     return tk.redirect_to("resource.read", id=id, resource_id=resource_id)
+
+
+@magetan.before_app_request
+def generic_dataset_form() -> Optional[Response]:
+    """Send /dataset/new to the form of the portal's dataset type: the
+    generic type ``dataset`` has no schema here (scheming refuses it)."""
+    if request.endpoint == "dataset.new" and request.method == "GET":
+        default = tk.h.default_package_type()
+        if default != "dataset":
+            return tk.redirect_to(f"{default}.new", **request.args)
+    return None
