@@ -104,6 +104,7 @@ def test_plural_count_on_the_search_page(app):
 # CKAN's pages under the default locale: (path, English text that must be
 # gone, its Indonesian translation). Paths use the data of `portal` below.
 CKAN_PAGES = [
+    ("/group/new", "Markdown formatting", "format Markdown"),
     ("/ckan-admin", "Proceed with care", "Lakukan dengan hati-hati"),
     ("/ckan-admin/config", "Site Title", "Judul Situs"),
     ("/ckan-admin/config", "Update Config", "Perbarui Konfigurasi"),
