@@ -57,9 +57,10 @@ class TestIndikatorSchema:
                                        name="kedua", indicator_code="ind-sama"))
         assert "pertama" in errors["indicator_code"][0]
         # updating the dataset that owns the code keeps it valid
-        helpers.call_action("package_patch",
-                            context={"user": factories.Sysadmin()["name"]},
-                            id=first["id"], title="Pertama diubah")
+        for id_or_name in (first["id"], first["name"]):
+            helpers.call_action("package_patch",
+                                context={"user": factories.Sysadmin()["name"]},
+                                id=id_or_name, title="Pertama diubah")
 
     @pytest.mark.parametrize("field, value", [
         ("indicator_code", "IND 001"),

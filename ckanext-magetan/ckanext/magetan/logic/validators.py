@@ -45,10 +45,13 @@ def magetan_indicator_code(key: FlattenKey, data: FlattenDataDict,
 
 def _own_id(key: FlattenKey, data: FlattenDataDict, context: Context,
             entity: str) -> str | None:
-    """The id of the dataset or group being validated; None while created."""
+    """The id of the dataset or group being validated; None while created.
+
+    The object in the context comes first: an update's ``id`` may be a name.
+    """
+    if context.get(entity) is not None:
+        return context[entity].id
     own_id = data.get(key[:-1] + ("id",))
-    if own_id in (None, _missing) and context.get(entity) is not None:
-        own_id = context[entity].id
     return None if own_id is _missing else own_id
 
 
