@@ -66,3 +66,28 @@ def test_sector_schema_is_published():
     names = [f["field_name"] for f in schema["fields"]]
     assert {"title", "name", "title_en", "chapter", "description"} <= set(
         names)
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_sectors_are_listed_in_book_order(app):
+    for name, chapter in (("pertanian", "7"), ("prioritas", None),
+                          ("geografi", "1"), ("penduduk", "3")):
+        create(name=name, title=name.capitalize(),
+               **({"chapter": chapter} if chapter else {}))
+    assert helpers.call_action("group_list") == [
+        "geografi", "penduduk", "pertanian", "prioritas"]
+    assert helpers.call_action("group_list", sort="chapter desc") == [
+        "pertanian", "penduduk", "geografi", "prioritas"]
+    assert helpers.call_action("group_list", sort="title asc")[0] == \
+        "geografi"
+    page = helpers.call_action("group_list", all_fields=True,
+                               include_extras=True, limit=2, offset=1)
+    assert [(g["name"], g["chapter"]) for g in page] == [
+        ("penduduk", "3"), ("pertanian", "7")]
+    assert app.get("/api/3/action/group_list").json["result"][0] == \
+        "geografi"
+
+    body = app.get("/group/").body
+    assert body.index("Geografi") < body.index("Penduduk") < body.index(
+        "Pertanian") < body.index("Prioritas")
+    assert "Bab 3" in body
