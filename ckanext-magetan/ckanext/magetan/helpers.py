@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from ckan.plugins import toolkit as tk
-from ckan.plugins.toolkit import _
 
 from ckanext.magetan import codelists, table_schema
 
@@ -37,15 +36,15 @@ def magetan_table_schema_rows(value: Any) -> list[dict[str, Any]]:
 def magetan_table_schema_types() -> list[dict[str, str]]:
     """The column types offered in the resource form, with their labels."""
     labels = {
-        "string": _("Text"),
-        "integer": _("Whole number"),
-        "number": _("Decimal number"),
-        "year": _("Year"),
-        "date": _("Date"),
-        "yearmonth": _("Year and month"),
-        "datetime": _("Date and time"),
-        "boolean": _("Yes/no"),
-        "any": _("Any"),
+        "string": tk._("Text"),
+        "integer": tk._("Whole number"),
+        "number": tk._("Decimal number"),
+        "year": tk._("Year"),
+        "date": tk._("Date"),
+        "yearmonth": tk._("Year and month"),
+        "datetime": tk._("Date and time"),
+        "boolean": tk._("Yes/no"),
+        "any": tk._("Any"),
     }
     return [{"value": t, "label": labels[t]}
             for t in table_schema.FORM_TYPES]
@@ -53,9 +52,7 @@ def magetan_table_schema_types() -> list[dict[str, str]]:
 
 def magetan_table_schema_inferable(resource: dict[str, Any]) -> bool:
     """Whether the resource is an uploaded table whose columns can be read."""
-    return resource.get("url_type") == "upload" and bool(
-        table_schema.tabular_format(resource.get("format"),
-                                    resource.get("url")))
+    return table_schema.stored_format(resource) is not None
 
 
 def magetan_unit_suggestions() -> list[str]:

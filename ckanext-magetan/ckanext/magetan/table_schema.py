@@ -172,16 +172,23 @@ def infer_upload(upload: Any, format: str) -> dict[str, Any]:
         return infer(copy.name, format)
 
 
+def stored_format(resource: dict[str, Any]) -> Optional[str]:
+    """The frictionless format of an uploaded table's stored file; None for
+    a link or a file that is not a table."""
+    if resource.get("url_type") != "upload":
+        return None
+    return tabular_format(resource.get("format"), resource.get("url"))
+
+
 def infer_stored(resource: dict[str, Any]) -> dict[str, Any]:
     """Infer from the file of an uploaded resource already in storage."""
-    format = tabular_format(resource.get("format"), resource.get("url"))
-    if resource.get("url_type") != "upload":
-        raise TableSchemaError([tk._(
-            "Only files uploaded to the portal can be read; this resource "
-            "is a link.")])
+    format = stored_format(resource)
     if not format:
-        raise TableSchemaError([tk._(
-            "Only CSV, TSV, XLS and XLSX files have a data structure.")])
+        raise TableSchemaError([
+            tk._("Only CSV, TSV, XLS and XLSX files have a data structure.")
+            if resource.get("url_type") == "upload" else
+            tk._("Only files uploaded to the portal can be read; this "
+                 "resource is a link.")])
     path = uploader.get_resource_uploader(resource).get_path(resource["id"])
     if not os.path.exists(path):
         raise TableSchemaError([tk._("The uploaded file is missing.")])
@@ -190,16 +197,16 @@ def infer_stored(resource: dict[str, Any]) -> dict[str, Any]:
 
 def merge(given: Optional[dict[str, Any]],
           inferred: dict[str, Any]) -> dict[str, Any]:
-    """The columns of ``inferred``, each keeping what ``given`` says of the
-    column with the same name (title, unit, description, a corrected type).
+    """The columns of ``inferred``, each keeping what ``given`` (a checked
+    schema) says of the column with the same name (title, unit,
+    description, a corrected type).
 
     Columns of ``given`` that the file no longer has are dropped, so that
     the schema describes the file it belongs to.
     """
     if not given:
         return inferred
-    known = {f.get("name"): f for f in given.get("fields") or []
-             if isinstance(f, dict)}
+    known = {f["name"]: f for f in given["fields"]}
     fields = [dict(known.get(field["name"], field))
               for field in inferred["fields"]]
     names = {f["name"] for f in fields}
