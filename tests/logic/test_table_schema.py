@@ -336,3 +336,23 @@ class TestResourcePages:
         schema = helpers.call_action("resource_show",
                                      id=resource["id"])["schema"]
         assert len(schema["fields"]) == 5
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_columns_of_a_private_table_stay_private(app, create_with_upload):
+    user = factories.User()
+    org = factories.Organization(
+        users=[{"name": user["name"], "capacity": "editor"}])
+    dataset = indikator(org, private=True)
+    resource = create_with_upload(
+        POPULATION_CSV, "penduduk.csv", context=as_user(user),
+        package_id=dataset["id"])
+    url = f"/dataset/{dataset['name']}/resource/{resource['id']}"
+    assert "jumlah_penduduk" not in app.get(url, status=404).body
+    outsider = login(app, factories.User())
+    app.get(url, headers=outsider, status=404)
+    with pytest.raises(NotAuthorized):
+        helpers.call_action("magetan_table_schema_infer",
+                            context=as_user(factories.User()),
+                            id=resource["id"])
+    assert "jumlah_penduduk" in app.get(url, headers=login(app, user)).body

@@ -78,7 +78,10 @@ def corpus(module_db) -> dict[str, Any]:
         "rahasia": indikator(
             dinkes, name="data-rahasia-dinkes", title="Indikator Rahasia Dinkes",
             notes="Belum dipublikasikan.", private=True,
-            tags=[{"name": "gizi"}], periodicity="tahunan"),
+            tags=[{"name": "gizi"}], periodicity="tahunan",
+            resources=[{"url": "http://example.com/r.csv", "format": "CSV",
+                        "schema": {"fields": [
+                            {"name": "kasus", "title": "Kasus Terselubung"}]}}]),
         "draf": indikator(
             dispertan, name="draf-pertanian", title="Draf Pertanian",
             notes="Masih draf.", state="draft", periodicity="tahunan"),
@@ -308,6 +311,13 @@ class TestPermissions:
         result = search(user=corpus["outsider"]["name"], include_private=True,
                         q="rahasia")
         assert result["count"] == 0
+        # nor through the columns of its tables
+        for user in (None, corpus["outsider"]["name"]):
+            assert search(user=user, include_private=True,
+                          q="terselubung")["count"] == 0
+        assert names(search(user=corpus["member"]["name"],
+                            include_private=True, q="terselubung")) == [
+            "data-rahasia-dinkes"]
 
     def test_private_cannot_be_forced_through_fq(self, corpus, search):
         result = search(fq="capacity:private OR capacity:public",
