@@ -4,7 +4,7 @@ The extension's source lives in ckanext-magetan/ckanext/magetan/; the
 scheming schemas in schemas/ are shipped inside it as
 ``ckanext.magetan.schemas``, so a normal (non-editable) install carries them.
 """
-from setuptools import setup
+from setuptools import find_namespace_packages, setup
 
 setup(
     name="ckanext-magetan",
@@ -18,22 +18,17 @@ setup(
         "": "ckanext-magetan",
         "ckanext.magetan.schemas": "schemas",
     },
-    packages=[
-        "ckanext.magetan",
-        "ckanext.magetan.codelists",
-        "ckanext.magetan.demo",
-        "ckanext.magetan.logic",
-        "ckanext.magetan.model",
-        "ckanext.magetan.search",
-        "ckanext.magetan.schemas",
-    ],
+    # Every package under ckanext/ is found, so a new one cannot be missing
+    # from the wheel (tests/test_packaging.py checks).
+    packages=[*find_namespace_packages("ckanext-magetan",
+                                       include=["ckanext.*"]),
+              "ckanext.magetan.schemas"],
     include_package_data=True,
     package_data={
         "ckanext.magetan": [
             "config_declaration.yaml",
-            "templates/**/*",
-            "assets/**/*",
-            "public/**/*",
+            "*/templates/**/*",
+            "*/assets/**/*",
             "i18n/*.pot",
             "i18n/*/LC_MESSAGES/*",
             "i18n/ckan-core/*.po",
@@ -42,25 +37,22 @@ setup(
         "ckanext.magetan.codelists": ["*.csv", "*.md"],
         "ckanext.magetan.demo": ["*.yaml", "*.csv"],
         "ckanext.magetan.schemas": ["*.yaml", "*.json"],
+        "ckanext.pgindex": ["config_declaration.yaml", "migration/**/*",
+                            "i18n/*.pot", "i18n/*/LC_MESSAGES/*"],
     },
     install_requires=[
         "luqum>=1.0,<2",
         "ckanext-scheming>=3.1",
+        "ckanapi>=4.7",
         "frictionless[excel]>=5.18,<6",
     ],
     entry_points={
         "ckan.plugins": [
             "magetan = ckanext.magetan.plugin:MagetanPlugin",
+            "pgindex = ckanext.pgindex.plugin:PgindexPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
-        ],
-    },
-    message_extractors={
-        "ckanext-magetan/ckanext/magetan": [
-            ("**.py", "python", None),
-            ("**.js", "javascript", None),
-            ("templates/**.html", "ckan", None),
         ],
     },
 )

@@ -20,11 +20,11 @@ def load_standard_plugins(with_plugins):
 def _reset(reset_db: Callable[[], None],
            migrate_db_for: Callable[[str], None]) -> None:
     reset_db()
-    for plugin in ("activity", "magetan"):
+    for plugin in ("activity", "pgindex", "magetan"):
         migrate_db_for(plugin)
     model.Session.execute(sa.text(
-        "TRUNCATE magetan_search_document, magetan_search_payload, "
-        "magetan_search_term, magetan_search_field"))
+        "TRUNCATE pgindex_document, pgindex_payload, pgindex_term, "
+        "pgindex_field"))
     model.Session.commit()
 
 

@@ -33,6 +33,15 @@ def wheel_names(tmp_path_factory) -> set[str]:
     "ckanext/magetan/migration/magetan/script.py.mako",
     "ckanext/magetan/migration/magetan/versions/"
     "3f1c2b7a9d10_create_search_document.py",
+    "ckanext/magetan/migration/magetan/versions/"
+    "97a807c9c7d7_search_index_moves_to_pgindex.py",
+    "ckanext/magetan/tableschema/templates/package/resource_read.html",
+    "ckanext/magetan/tableschema/assets/webassets.yml",
+    "ckanext/pgindex/plugin.py",
+    "ckanext/pgindex/config_declaration.yaml",
+    "ckanext/pgindex/migration/pgindex/env.py",
+    "ckanext/pgindex/migration/pgindex/versions/6bfaa16206be_create_index.py",
+    "ckanext/pgindex/i18n/id/LC_MESSAGES/ckanext-pgindex.mo",
     "ckanext/magetan/i18n/id/LC_MESSAGES/ckanext-magetan.mo",
     "ckanext/magetan/i18n/en/LC_MESSAGES/ckanext-magetan.mo",
     "ckanext/magetan/i18n/ckan-core/id.po",

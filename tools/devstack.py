@@ -449,7 +449,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     say("Loading the Magetan demo data")
     ckan("magetan", "demo", "load")
     say("Checking the search index")
-    ckan("magetan", "search-index", "rebuild", "--only-missing")
+    ckan("pgindex", "rebuild", "--only-missing")
     (VAR / "storage").mkdir(exist_ok=True)
 
     children: list[subprocess.Popen] = []
@@ -529,7 +529,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     lines = [line for line in text.splitlines()
              if not line.startswith(("scheming.", "ckan.default.package_type"))]
     text = "\n".join(
-        "ckan.plugins = activity magetan" if line.startswith("ckan.plugins")
+        "ckan.plugins = activity pgindex" if line.startswith("ckan.plugins")
         else line for line in lines) + "\n"
     ini = VAR / "bench.ini"
     ini.write_text(text)

@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""Build the extension's translations: `make i18n`.
+"""Build the translations of both plugins: `make i18n`.
 
-Each locale's catalogue ``ckanext-magetan.mo`` is compiled from two sources:
+Each plugin has a catalogue of its own (``ckanext-magetan``,
+``ckanext-pgindex``) in its ``i18n/`` folder. ``extract`` re-reads the
+messages of the source into the ``.pot`` and updates every locale's ``.po``;
+compiling writes the ``.mo`` files.
+
+The magetan catalogue is compiled from two sources:
 
 * ``i18n/<locale>/LC_MESSAGES/ckanext-magetan.po``: the extension's own
-  messages (kept in step with the source by ``extract``);
+  messages;
 * ``i18n/ckan-core/<locale>.po``: translations of CKAN's own messages that
   CKAN's catalogue for that locale lacks (CKAN 2.12.0 translates 21 % of its
   messages into Indonesian), for the pages the portal shows.
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -23,16 +29,31 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-I18N = ROOT / "ckanext-magetan" / "ckanext" / "magetan" / "i18n"
-DOMAIN = "ckanext-magetan"
+SOURCE = ROOT / "ckanext-magetan" / "ckanext"
+MAPPING = ROOT / "tools" / "babel.cfg"
 
 
-def merged_catalogue(locale: str) -> Catalog:
-    """The extension's messages over the CKAN supplement, for ``locale``."""
-    with open(I18N / locale / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    package: Path
+
+    @property
+    def i18n(self) -> Path:
+        return self.package / "i18n"
+
+
+DOMAINS = (Domain("ckanext-magetan", SOURCE / "magetan"),
+           Domain("ckanext-pgindex", SOURCE / "pgindex"))
+
+
+def merged_catalogue(domain: Domain, locale: str) -> Catalog:
+    """The plugin's messages over its CKAN supplement, for ``locale``."""
+    with open(domain.i18n / locale / "LC_MESSAGES" / f"{domain.name}.po",
+              "rb") as f:
         own = read_po(f, locale=locale)
-    supplement_path = I18N / "ckan-core" / f"{locale}.po"
-    merged = Catalog(locale=locale, domain=DOMAIN)
+    supplement_path = domain.i18n / "ckan-core" / f"{locale}.po"
+    merged = Catalog(locale=locale, domain=domain.name)
     if supplement_path.exists():
         with open(supplement_path, "rb") as f:
             for message in read_po(f, locale=locale):
@@ -52,18 +73,29 @@ def merged_catalogue(locale: str) -> Catalog:
 
 
 def compile_all() -> None:
-    for folder in sorted(p for p in I18N.iterdir()
-                         if (p / "LC_MESSAGES").is_dir()):
-        catalogue = merged_catalogue(folder.name)
-        with open(folder / "LC_MESSAGES" / f"{DOMAIN}.mo", "wb") as f:
-            write_mo(f, catalogue)
-        print(f"{folder.name}: {len(catalogue)} messages")
+    for domain in DOMAINS:
+        for folder in sorted(p for p in domain.i18n.iterdir()
+                             if (p / "LC_MESSAGES").is_dir()):
+            catalogue = merged_catalogue(domain, folder.name)
+            with open(folder / "LC_MESSAGES" / f"{domain.name}.mo", "wb") as f:
+                write_mo(f, catalogue)
+            print(f"{domain.name} {folder.name}: {len(catalogue)} messages")
+
+
+def pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args],
+                   cwd=ROOT, check=True)
 
 
 def extract() -> None:
-    for command in ("extract_messages", "update_catalog"):
-        subprocess.run([sys.executable, "setup.py", "-q", command],
-                       cwd=ROOT, check=True)
+    for domain in DOMAINS:
+        pot = domain.i18n / f"{domain.name}.pot"
+        pybabel("extract", "-F", str(MAPPING), "-k", "translate",
+                "-k", "isPlural", "--add-comments=TRANSLATORS:", "-w", "80",
+                "--project", domain.name, "-o", str(pot),
+                str(domain.package.relative_to(ROOT)))
+        pybabel("update", "-D", domain.name, "-i", str(pot), "-d",
+                str(domain.i18n), "--previous", "--ignore-obsolete", "-w", "80")
 
 
 if __name__ == "__main__":

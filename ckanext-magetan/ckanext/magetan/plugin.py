@@ -1,4 +1,8 @@
-"""The magetan plugin: wiring only; the behaviour lives in its modules."""
+"""The magetan plugin: wiring only; the behaviour lives in its packages.
+
+Actions, auth functions, validators, helpers, blueprints and commands are
+collected from the packages (``packages.py``); see docs/architecture.md.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -8,41 +12,54 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import js_i18n, search, table_schema
+from ckanext.magetan import cli, language, packages, permissions, tableschema
+from ckanext.magetan.tableschema import search as tableschema_search
 
 
-@tk.blanket.actions
-@tk.blanket.blueprints
-@tk.blanket.auth_functions
-@tk.blanket.cli
+@tk.blanket.actions(packages.actions)
+@tk.blanket.auth_functions(packages.auth_functions)
+@tk.blanket.validators(packages.validators)
+@tk.blanket.helpers(packages.helpers)
+@tk.blanket.blueprints(packages.blueprints)
+@tk.blanket.cli([cli.magetan])
 @tk.blanket.config_declarations
-@tk.blanket.helpers
-@tk.blanket.validators
-class MagetanPlugin(p.SingletonPlugin, DefaultTranslation):
+class MagetanPlugin(p.SingletonPlugin, DefaultTranslation,
+                    permissions.PortalPermissionLabels):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IPermissionLabels)
     p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config: CKANConfig) -> None:
-        tk.add_template_directory(config, "templates")
-        tk.add_resource("assets", "magetan")
-        search.use_backend(config["ckanext.magetan.search.backend"])
+        for directory in packages.directories("templates"):
+            tk.add_template_directory(config, directory)
+        for directory in packages.directories("assets"):
+            tk.add_resource(directory, f"magetan-{directory.split('/')[0]}")
 
     # IConfigurable
 
     def configure(self, config: CKANConfig) -> None:
-        # /api/i18n/<lang> with this extension's translations (js_i18n.py).
-        js_i18n.build()
+        permissions.check_configuration(self)
+        # /api/i18n/<lang> with this extension's translations.
+        language.build()
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return tableschema_search.index_columns(pkg_dict)
+
+    # IPermissionLabels: PortalPermissionLabels (permissions.py)
 
     # IResourceController
 
     def before_resource_create(self, context: Any,
                                resource: dict[str, Any]) -> None:
-        table_schema.prepare(resource)
+        tableschema.prepare(resource)
 
     def before_resource_update(self, context: Any, current: dict[str, Any],
                                resource: dict[str, Any]) -> None:
-        table_schema.prepare(resource, current)
+        tableschema.prepare(resource, current)

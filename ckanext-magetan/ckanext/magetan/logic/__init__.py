@@ -1,1 +1,0 @@
-"""Actions, auth functions and schemas of ckanext-magetan."""

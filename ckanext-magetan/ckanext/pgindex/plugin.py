@@ -1,0 +1,30 @@
+"""The pgindex plugin: CKAN's dataset search on PostgreSQL (wiring only)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ckan import plugins as p
+from ckan.common import CKANConfig
+from ckan.lib.plugins import DefaultTranslation
+from ckan.plugins import toolkit as tk
+
+from ckanext.pgindex import backend
+
+
+@tk.blanket.cli
+@tk.blanket.config_declarations
+class PgindexPlugin(p.SingletonPlugin, DefaultTranslation):
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IPluginObserver, inherit=True)
+
+    # IConfigurer
+
+    def update_config(self, config: CKANConfig) -> None:
+        backend.activate()
+
+    # IPluginObserver
+
+    def after_unload(self, service: Any) -> None:
+        if service is self:
+            backend.deactivate()

@@ -1,0 +1,364 @@
+"""Answering CKAN's dataset searches from the PostgreSQL index.
+
+:class:`PostgresPackageSearchQuery` takes the query dict that
+``package_search`` (and ``package_autocomplete``) hand to CKAN's Solr query
+class and answers it in one SQL statement: the matching rows, their count
+and every facet, all restricted by the caller's permission labels.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import timezone
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.common import config
+from ckan.lib.search.common import SearchError
+from ckan.lib.search.query import PackageSearchQuery
+from ckan.plugins import toolkit as tk
+
+from ckanext.pgindex.model import TERM_FIELD_SHIFT
+from ckanext.pgindex.document import is_faceted
+from ckanext.pgindex.errors import SearchSyntaxError
+from ckanext.pgindex.solr_syntax import (
+    COLUMN_FIELDS, FIELD_NAME, Condition, SqlParams,
+    Translator, check_unsupported, parse,
+)
+
+log = logging.getLogger(__name__)
+
+# Parameters CKAN accepts for Solr; those marked ignored only tune Solr's
+# relevance scoring and have no meaning here.
+KNOWN_PARAMETERS = {
+    "q", "fq", "fq_list", "fl", "rows", "start", "sort", "facet",
+    "facet.field", "facet.limit", "facet.mincount", "defType", "df",
+    "q.op", "wt", "extras",
+    # ignored: relevance tuning of Solr's (e)dismax parsers
+    "qf", "bf", "boost", "tie", "mm",
+}
+MULTI_VALUED = {"tags", "groups", "res_name", "res_description",
+                "res_format", "res_url", "res_type", "urls",
+                "permission_labels"}
+# ts_rank_cd weights for D, C, B, A (resource, text, labels, title)
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+
+
+class PostgresPackageSearchQuery(PackageSearchQuery):
+    """CKAN's package query, answered by PostgreSQL instead of Solr."""
+
+    def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
+        rows = model.Session.execute(sa.text(
+            "SELECT id FROM pgindex_document "
+            "WHERE site_id = :site AND state = 'active' LIMIT :limit"),
+            {"site": config.get("ckan.site_id"), "limit": max_results})
+        return [row.id for row in rows]
+
+    def get_index(self, reference: str) -> dict[str, Any]:
+        row = model.Session.execute(sa.text(
+            "SELECT d.*, p.data_dict, p.validated_data_dict "
+            "FROM pgindex_document d "
+            "JOIN pgindex_payload p ON p.id = d.id "
+            "WHERE d.site_id = :site AND (d.id = :ref OR d.name = :ref) "
+            "LIMIT 1"),
+            {"site": config.get("ckan.site_id"), "ref": reference}
+        ).mappings().first()
+        if row is None:
+            raise SearchError(
+                f"Dataset not found in the search index: {reference}")
+        document = _stored_document(row)
+        document["permission_labels"] = list(row["permission_labels"])
+        document["metadata_modified"] = _solr_date(row["metadata_modified"])
+        document["metadata_created"] = _solr_date(row["metadata_created"])
+        return document
+
+    def run(self, query: dict[str, Any],
+            permission_labels: Optional[list[str]] = None,
+            **kwargs: Any) -> dict[str, Any]:
+        unknown = set(query) - KNOWN_PARAMETERS
+        if unknown:
+            raise SearchSyntaxError(
+                "search", tk._("Invalid search parameters: {names}").format(
+                    names=", ".join(sorted(unknown))))
+        params = SqlParams()
+        conditions, rank = _conditions(query, permission_labels, params)
+        rows = _integer(query.get("rows", 10), "rows")
+        start = _integer(query.get("start", 0), "start")
+        order = _order_by(query.get("sort"))
+        fl = _field_list(query.get("fl"))
+        facet_fields = _facet_fields(query)
+        limit = _integer(query.get("facet.limit",
+                                   config.get("search.facets.limit")),
+                         "facet.limit")
+        mincount = _integer(query.get("facet.mincount", 1), "facet.mincount")
+
+        statement = _statement(where=conditions, rank=rank, order=order,
+                               fl=fl, facet_fields=facet_fields, limit=limit,
+                               mincount=mincount, rows=rows, start=start,
+                               params=params)
+        try:
+            result = model.Session.execute(sa.text(statement), params.values)
+        except sa.exc.DataError as error:
+            model.Session.rollback()
+            raise SearchSyntaxError("q", tk._(
+                "The search could not be run: {error}").format(
+                    error=str(error.orig).split("\n")[0]))
+
+        self.count = 0
+        self.results = []
+        self.facets = {facet: {} for facet in facet_fields}
+        for row in result:
+            if row.part == 0:
+                self.count = row.n
+            elif row.part == 1:
+                self.results.append(_result(row, fl))
+            else:
+                self.facets[row.facet][row.value] = row.n
+        if fl in (["id"], ["name"]):
+            self.results = [r.get(fl[0]) for r in self.results]
+        return {"results": self.results, "count": self.count}
+
+
+def _statement(*, where: list[str], rank: list[str], order: str,
+               fl: list[str], facet_fields: list[str], limit: int,
+               mincount: int, rows: int, start: int, params: SqlParams) -> str:
+    """One SQL statement answering the whole search.
+
+    A materialised CTE holds the matching rows; from it come the count
+    (part 0), the page in order (part 1) and every facet (part 2): the
+    term-backed ones in a single pass over integer ids, any other from the
+    JSON fields.
+    """
+    score = (f"ts_rank_cd('{RANK_WEIGHTS}', d.search_vector, "
+             f"({' || '.join(rank)}), 1)" if rank else "0::real")
+    where_sql = " AND ".join(f"({c})" for c in where) or "TRUE"
+    term_facets = [f for f in facet_fields if is_faceted(f)]
+    json_facets = [f for f in facet_fields if not is_faceted(f)]
+    needs_fields = bool(json_facets) or "hits.fields" in order
+    parts = [
+        "SELECT 0 AS part, NULL::text AS facet, NULL::text AS value, "
+        "count(*) AS n, 0::bigint AS ord, NULL::real AS score, "
+        "NULL::text AS id, NULL::text AS data FROM hits",
+        "SELECT 1, NULL, NULL, 0, "
+        f"row_number() OVER (ORDER BY {order}), "
+        f"hits.score, hits.id, {_payload_column(fl)} FROM ("
+        f"SELECT * FROM hits ORDER BY {order} "
+        f"LIMIT {params(rows)} OFFSET {params(start)}) AS hits "
+        "JOIN pgindex_document d ON d.id = hits.id "
+        "JOIN pgindex_payload p ON p.id = hits.id",
+    ]
+    limit_sql = "" if limit < 0 else f"WHERE rank <= {params(limit)}"
+    if term_facets:
+        parts.append(
+            "SELECT 2, field, value, n, -n, NULL, NULL, NULL FROM ("
+            "SELECT t.field, t.value, c.n, row_number() OVER ("
+            "PARTITION BY t.field ORDER BY c.n DESC, t.value) AS rank "
+            "FROM (SELECT term, count(*) AS n FROM ("
+            "SELECT unnest(hits.terms) AS term FROM hits) AS u "
+            f"WHERE (term >> {TERM_FIELD_SHIFT}) = ANY(ARRAY("
+            "SELECT code FROM pgindex_field WHERE name = ANY("
+            f"{params(term_facets, 'text[]')}))) GROUP BY term) AS c "
+            "JOIN pgindex_term t ON t.id = c.term "
+            f"WHERE c.n >= {params(mincount)}) AS f {limit_sql}")
+    for facet in json_facets:
+        parts.append(
+            f"SELECT 2, {params(facet)}, value, n, -n, NULL, NULL, NULL "
+            "FROM ("
+            "SELECT value, count(*) AS n, row_number() OVER ("
+            "ORDER BY count(*) DESC, value) AS rank FROM hits, "
+            f"jsonb_array_elements_text(hits.fields -> {params(facet)}) "
+            f"AS value GROUP BY value HAVING count(*) >= "
+            f"{params(mincount)}) AS f {limit_sql}")
+    return (
+        "WITH hits AS MATERIALIZED ("
+        f"SELECT d.id, {score} AS score, d.name, d.title_sort, "
+        "d.metadata_modified, d.metadata_created, d.terms"
+        + "".join(f", d.{c}" for c in ("state", "capacity",
+                                        "dataset_type", "site_id")
+                  if f"hits.{c}" in order)
+        + (", d.fields" if needs_fields else "")
+        + f" FROM pgindex_document d WHERE {where_sql}) "
+        + " UNION ALL ".join(parts)
+        + " ORDER BY part, ord, value")
+
+
+def _conditions(query: dict[str, Any], labels: Optional[list[str]],
+                params: SqlParams) -> tuple[list[str], list[str]]:
+    """SQL conditions of every filter of the query, and its rank tsqueries."""
+    conditions: list[str] = [f"d.site_id = {params(config.get('ckan.site_id'))}"]
+    rank: list[str] = []
+    filters: list[tuple[str, str]] = []
+    if query.get("fq"):
+        filters.append(("fq", query["fq"]))
+    for item in query.get("fq_list") or []:
+        filters.append(("fq_list", item))
+    for name, value in filters:
+        if not isinstance(value, str):
+            raise SearchSyntaxError(name, tk._("Must be a string."))
+        if value.strip():
+            condition = Translator(name, params).translate(parse(name, value))
+            conditions.append(condition.sql)
+    if not any("+state:" in value for _, value in filters):
+        conditions.append("d.state = 'active'")
+    if labels is not None:
+        conditions.append(
+            f"d.permission_labels && {params(list(labels), 'text[]')}")
+
+    q = query.get("q")
+    if isinstance(q, str) and q.strip() and q.strip() not in ("*:*", '""',
+                                                              "''"):
+        condition = _free_text(q, query.get("defType"), params)
+        conditions.append(condition.sql)
+        rank.extend(condition.rank)
+    elif q is not None and not isinstance(q, str):
+        raise SearchSyntaxError("q", tk._("Must be a string."))
+    return conditions, rank
+
+
+def _free_text(q: str, def_type: Optional[str], params: SqlParams) -> Condition:
+    """``q``: Lucene syntax; a plain query that does not parse is read as words.
+
+    CKAN sends ``q`` without a colon to Solr's forgiving dismax parser, so
+    for those a syntax slip (an unbalanced quote or bracket) falls back to
+    searching the words; a fielded query must be valid.
+    """
+    check_unsupported("q", q)
+    lenient = ":" not in q and def_type != "lucene"
+    try:
+        node = parse("q", q)
+    except SearchSyntaxError:
+        if not lenient:
+            raise
+        words = re.findall(r"\w[\w.\-]*", q)
+        if not words:
+            return Condition("TRUE")
+        node = parse("q", " ".join(words))
+    return Translator("q", params).translate(node)
+
+
+def _integer(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchSyntaxError(name, tk._("Must be a whole number."))
+
+
+def _field_list(fl: Any) -> list[str]:
+    if not fl:
+        return ["id", "validated_data_dict"]
+    names = fl if isinstance(fl, list) else re.split(r"[\s,]+", str(fl))
+    names = [n for n in names if n]
+    for name in names:
+        if name not in ("*", "score") and not FIELD_NAME.match(name):
+            raise SearchSyntaxError("fl", tk._(
+                "Invalid field name: {name}").format(name=name))
+    return names
+
+
+def _payload_column(fl: list[str]) -> str:
+    """The stored text a result row needs: a JSON copy, or every field."""
+    if fl == ["id", "validated_data_dict"]:
+        return "p.validated_data_dict"
+    if fl == ["id", "data_dict"]:
+        return "p.data_dict"
+    return ("json_build_object('fields', d.fields, 'texts', d.texts, "
+            "'data_dict', p.data_dict, "
+            "'validated_data_dict', p.validated_data_dict, "
+            "'metadata_modified', d.metadata_modified, "
+            "'metadata_created', d.metadata_created, "
+            "'permission_labels', d.permission_labels)::text")
+
+
+def _stored_document(stored: Any) -> dict[str, Any]:
+    """An index row as Solr would return it: single values unwrapped."""
+    document: dict[str, Any] = {
+        k: (v[0] if k not in MULTI_VALUED and len(v) == 1 else v)
+        for k, v in stored["fields"].items()}
+    document.update(stored["texts"])
+    document["data_dict"] = stored["data_dict"]
+    document["validated_data_dict"] = stored["validated_data_dict"]
+    return document
+
+
+def _result(row: Any, fl: list[str]) -> dict[str, Any]:
+    if fl == ["id", "validated_data_dict"] or fl == ["id", "data_dict"]:
+        return {"id": row.id, fl[1]: row.data}
+    data = json.loads(row.data)
+    document = _stored_document(data)
+    document["permission_labels"] = data["permission_labels"]
+    for key in ("metadata_modified", "metadata_created"):
+        if data[key]:
+            document[key] = data[key][:19] + "Z"
+    document["id"] = row.id
+    document["score"] = row.score
+    if "*" in fl:
+        return document
+    return {name: document[name] for name in fl if name in document}
+
+
+def _solr_date(value: Any) -> Optional[str]:
+    """A timestamp as CKAN writes it (naive UTC ISO 8601), plus Solr's Z."""
+    if not value:
+        return None
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+
+
+def _facet_fields(query: dict[str, Any]) -> list[str]:
+    if str(query.get("facet", "true")).lower() == "false":
+        return []
+    fields = query.get("facet.field") or []
+    if isinstance(fields, str):
+        try:
+            fields = json.loads(fields)
+        except ValueError:
+            fields = [fields]
+    if not isinstance(fields, list):
+        raise SearchSyntaxError("facet.field", tk._("Must be a list."))
+    for name in fields:
+        if not isinstance(name, str) or not FIELD_NAME.match(name):
+            raise SearchSyntaxError("facet.field", tk._(
+                "Invalid field name: {name}").format(name=name))
+    return list(dict.fromkeys(fields))
+
+
+SORTABLE_COLUMNS = {
+    "score": "hits.score", "rank": "hits.score",
+    "metadata_modified": "hits.metadata_modified",
+    "metadata_created": "hits.metadata_created",
+    "title_string": "hits.title_sort", "name": "hits.name", "id": "hits.id",
+}
+
+
+def _order_by(sort: Any) -> str:
+    """SQL ORDER BY of a Solr sort (``score desc, metadata_modified desc``)."""
+    sort = sort or "score desc, metadata_modified desc"
+    if not isinstance(sort, str):
+        raise SearchSyntaxError("sort", tk._("Must be a string."))
+    clauses = []
+    for part in sort.split(","):
+        words = part.split()
+        if not words:
+            continue
+        if len(words) > 2 or (len(words) == 2 and
+                              words[1].lower() not in ("asc", "desc")):
+            raise SearchSyntaxError("sort", tk._(
+                'Invalid sort "{part}": use a field name followed by asc '
+                "or desc.").format(part=part.strip()))
+        name = words[0]
+        direction = words[1].upper() if len(words) == 2 else "ASC"
+        if name in SORTABLE_COLUMNS:
+            column = SORTABLE_COLUMNS[name]
+        elif name in COLUMN_FIELDS:
+            column = f"hits.{name}"
+        elif FIELD_NAME.match(name):
+            column = f"(hits.fields -> '{name}' ->> 0)"
+        else:
+            raise SearchSyntaxError("sort", tk._(
+                'Invalid sort "{part}": use a field name followed by asc '
+                "or desc.").format(part=part.strip()))
+        clauses.append(f"{column} {direction} NULLS LAST")
+    clauses.append("hits.id ASC")
+    return ", ".join(clauses)
