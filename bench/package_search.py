@@ -218,7 +218,7 @@ def main() -> int:
     parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--queries-only", action="store_true",
                         help="time the queries on the data already there")
-    parser.add_argument("--label", default="ckanext-magetan")
+    parser.add_argument("--label", default="pgindex")
     parser.add_argument("--out", type=Path,
                         default=ROOT / "bench" / "results")
     args = parser.parse_args()
