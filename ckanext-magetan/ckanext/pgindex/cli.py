@@ -100,7 +100,6 @@ def _report(state: index_status.Status, verbose: bool) -> None:
 
 
 def _state() -> index_status.Status:
-    model.Session.remove()
     with model.meta.engine.connect() as connection:
         return index_status.check(connection)
 

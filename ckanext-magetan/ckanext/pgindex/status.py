@@ -1,7 +1,7 @@
 """The format version of the index, and whether it needs work.
 
 What the stored rows depend on, besides the datasets themselves, is the
-document format (:data:`ckanext.pgindex.document.DOCUMENT_FORMAT`) and the
+document format (``ckanext.pgindex.document.DOCUMENT_FORMAT``) and the
 allow-list of faceted fields. A full rebuild records both in
 ``pgindex_meta`` (one row per ``ckan.site_id``); start-up and
 ``ckan pgindex status`` compare the record with what the running code and
@@ -21,8 +21,7 @@ from alembic.script import ScriptDirectory
 import ckan.model as model
 from ckan.common import config
 
-from ckanext.pgindex import facets
-from ckanext.pgindex.document import DOCUMENT_FORMAT
+from ckanext.pgindex import document, facets
 from ckanext.pgindex.model import search_meta_table as meta_table
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,7 @@ class Status:
 
 def current_version() -> FormatVersion:
     """The format the running code and configuration write."""
-    return FormatVersion(DOCUMENT_FORMAT,
+    return FormatVersion(document.DOCUMENT_FORMAT,
                          tuple(sorted(facets.indexed_fields())))
 
 
