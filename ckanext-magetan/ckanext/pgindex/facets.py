@@ -40,35 +40,38 @@ NEVER_TERMS = frozenset({
 _indexed: Optional[frozenset[str]] = None
 # the fields the stored rows were last fully built with; None: unknown
 _recorded: Optional[frozenset[str]] = None
+_searched: Optional[frozenset[str]] = None
 
 
 def reset() -> None:
     """Forget the computed allow-list (the configuration may have changed)."""
-    global _indexed, _recorded
-    _indexed = None
-    _recorded = None
+    global _indexed, _recorded, _searched
+    _indexed = _recorded = _searched = None
 
 
 def indexed_fields() -> frozenset[str]:
     """The fields the indexer gives integer terms, from the configuration."""
-    global _indexed
+    global _indexed, _searched
     if _indexed is None:
         _indexed = compute_fields()
+        _searched = None
     return _indexed
 
 
 def set_recorded(fields: Optional[Iterable[str]]) -> None:
     """Tell searches which fields the stored rows carry terms for."""
-    global _recorded
+    global _recorded, _searched
     _recorded = None if fields is None else frozenset(fields)
+    _searched = None
 
 
 def searched_fields() -> frozenset[str]:
     """The fields whose facets and filters searches answer from terms."""
-    indexed = indexed_fields()
-    if _recorded is None:
-        return indexed
-    return indexed & _recorded
+    global _searched
+    if _searched is None:
+        indexed = indexed_fields()
+        _searched = indexed if _recorded is None else indexed & _recorded
+    return _searched
 
 
 def is_faceted(field: str) -> bool:
