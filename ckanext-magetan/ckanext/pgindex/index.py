@@ -95,6 +95,22 @@ def _lock_terms(pairs: list[Pair]) -> dict[Pair, int]:
     return {(row.field, row.value): row.id for row in rows}
 
 
+_term_engines: dict[str, sa.Engine] = {}
+
+
+def _term_engine() -> sa.Engine:
+    """An engine beside CKAN's for term inserts, without a pool.
+
+    Not CKAN's pool: a thread holding a pooled connection for its
+    transaction must never wait for a second one from the same pool.
+    """
+    url = model.meta.engine.url
+    key = url.render_as_string(hide_password=False)
+    if key not in _term_engines:
+        _term_engines[key] = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    return _term_engines[key]
+
+
 def _insert_terms(pairs: list[Pair]) -> None:
     """Add the terms of ``pairs``, committed on a connection of their own.
 
@@ -104,7 +120,7 @@ def _insert_terms(pairs: list[Pair]) -> None:
     statement, rows are inserted in the sorted order of ``pairs``. A term
     added for a transaction that then rolls back is left for ``prune``.
     """
-    with model.meta.engine.begin() as connection:
+    with _term_engine().begin() as connection:
         connection.execute(_INSERT_FIELDS, {
             "names": sorted({field for field, _ in pairs})})
         connection.execute(_INSERT_TERMS, _params(pairs))
