@@ -31,7 +31,12 @@ _solr_schema_check = ckan_search.check_solr_schema_version
 
 
 def _no_solr_schema_to_check(schema_file: str | None = None) -> bool:
-    """Start-up check of the Solr schema, which a PostgreSQL index has not."""
+    """Start-up check of the Solr schema, which a PostgreSQL index has not.
+
+    Its counterpart for this index (migrations applied, rows built with the
+    current format) runs in the plugin's ``configure``, once CKAN's database
+    is set up: see :func:`ckanext.pgindex.status.startup_check`.
+    """
     log.debug("Dataset search runs on PostgreSQL; no Solr schema to check")
     return False
 

@@ -24,6 +24,8 @@ import ckan.model as model
 import ckan.plugins as p
 from ckan.common import config
 
+from ckanext.pgindex import facets
+
 log = logging.getLogger(__name__)
 
 # Values longer than this are kept as text (searchable, not facetable).
@@ -38,22 +40,12 @@ RESOURCE_FIELDS = {
     "resource_type": "res_type",
 }
 
-# Fields never counted as facets: unique per dataset, or long text. They stay
-# filterable; a facet on one of them is counted from `fields` instead.
-NOT_FACETED = {
-    # unique per dataset or long text
-    "id", "name", "title", "title_string", "index_id", "notes", "url",
-    "res_url", "res_name", "res_description", "res_columns", "urls",
-    "license_url",
-    "metadata_created", "metadata_modified", "creator_user_id", "text",
-    "data_dict", "validated_data_dict",
-    # the same for every dataset, or a copy of another facet
-    "site_id", "entity_type", "type", "private", "isopen", "license_title",
-    "num_resources", "num_tags",
-    # the indikator schema's unique codes and free texts
-    "indicator_code", "concept", "definition", "interpretation", "method",
-    "producer_contact", "composite_components",
-}
+# The version of the rows build_document() writes. Bump it whenever a change
+# to this module (or to how index.py stores a document) changes what is
+# stored for the same dataset: start-up then asks for a rebuild.
+DOCUMENT_FORMAT = 2
+
+# Facet values longer than this get no term (they stay filterable).
 FACET_VALUE_MAX = 200
 
 # Fields that carry no words a person would search for.
@@ -89,16 +81,20 @@ class SearchDocument:
 
     def facet_pairs(self) -> list[tuple[str, str]]:
         """The (field, value) pairs facets are counted from."""
+        allowed = facets.indexed_fields()
         return sorted({(field, value)
                        for field, values in self.fields.items()
-                       if is_faceted(field)
+                       if field in allowed
                        for value in values if len(value) <= FACET_VALUE_MAX})
 
 
 def is_faceted(field: str) -> bool:
-    """Whether facet counts of ``field`` come from the integer terms."""
-    return field not in NOT_FACETED and not field.startswith(
-        ("extras_", "res_extras_"))
+    """Whether facet counts and exact filters of ``field`` use the terms.
+
+    The allow-list of :mod:`ckanext.pgindex.facets`, narrowed to the fields
+    the stored rows were last fully built with.
+    """
+    return facets.is_faceted(field)
 
 
 def build_document(pkg_dict: dict[str, Any]) -> SearchDocument:

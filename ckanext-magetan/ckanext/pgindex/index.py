@@ -8,13 +8,15 @@ rolled-back change leaves no trace in the index.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import datetime
+from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 from ckan.common import config
+from ckan.lib.search.common import SearchIndexError
 from ckan.lib.search.index import PackageSearchIndex
 
 from ckanext.pgindex.model import (
@@ -40,54 +42,160 @@ def _vector_expression(doc: SearchDocument) -> sa.ColumnElement[Any]:
     return vector
 
 
-_TERM_IDS = sa.text(f"""
-    WITH wanted (field, value) AS (
-        SELECT * FROM unnest(CAST(:fields AS text[]), CAST(:values AS text[]))
-    ), new_fields AS (
-        INSERT INTO pgindex_field (name)
-        SELECT DISTINCT field FROM wanted
-        WHERE field NOT IN (SELECT name FROM pgindex_field)
-        ON CONFLICT (name) DO NOTHING
-        RETURNING code, name
-    ), codes AS (
-        SELECT code, name FROM new_fields
-        UNION ALL
-        SELECT code, name FROM pgindex_field
-        WHERE name IN (SELECT field FROM wanted)
-    ), added AS (
-        INSERT INTO pgindex_term (id, field, value)
-        SELECT (c.code::bigint << {TERM_FIELD_SHIFT})
-               + nextval('pgindex_term_seq'), w.field, w.value
-        FROM wanted w JOIN codes c ON c.name = w.field
-        WHERE NOT EXISTS (SELECT 1 FROM pgindex_term t
-                          WHERE t.field = w.field AND t.value = w.value)
-        ON CONFLICT (field, value) DO NOTHING
-        RETURNING id
+# How often a term lookup may come back incomplete (a prune removing a term
+# between its insertion and our lock) before indexing gives up.
+TERM_ATTEMPTS = 5
+
+_LOCK_TERMS = sa.text("""
+    SELECT t.id, t.field, t.value
+    FROM pgindex_term t
+    JOIN unnest(CAST(:fields AS text[]), CAST(:values AS text[]))
+        AS w (field, value) ON t.field = w.field AND t.value = w.value
+    ORDER BY t.field, t.value
+    FOR KEY SHARE OF t
+""")
+
+_INSERT_FIELDS = sa.text("""
+    INSERT INTO pgindex_field (name)
+    SELECT name FROM unnest(CAST(:names AS text[])) WITH ORDINALITY
+        AS w (name, n)
+    WHERE NOT EXISTS (SELECT 1 FROM pgindex_field f WHERE f.name = w.name)
+    ORDER BY n
+    ON CONFLICT (name) DO NOTHING
+""")
+
+_INSERT_TERMS = sa.text(f"""
+    INSERT INTO pgindex_term (id, field, value)
+    SELECT (f.code::bigint << {TERM_FIELD_SHIFT})
+           + nextval('pgindex_term_seq'), w.field, w.value
+    FROM unnest(CAST(:fields AS text[]), CAST(:values AS text[]))
+        WITH ORDINALITY AS w (field, value, n)
+    JOIN pgindex_field f ON f.name = w.field
+    WHERE NOT EXISTS (SELECT 1 FROM pgindex_term t
+                      WHERE t.field = w.field AND t.value = w.value)
+    ORDER BY w.n
+    ON CONFLICT (field, value) DO NOTHING
+""")
+
+Pair = tuple[str, str]
+
+
+def _params(pairs: list[Pair]) -> dict[str, list[str]]:
+    return {"fields": [field for field, _ in pairs],
+            "values": [value for _, value in pairs]}
+
+
+def _lock_terms(pairs: list[Pair]) -> dict[Pair, int]:
+    """Ids of the existing terms among ``pairs``, locked against a prune.
+
+    ``FOR KEY SHARE`` locks never wait for each other, only for a prune that
+    is deleting the term (which then is gone when the lock is granted).
+    """
+    rows = model.Session.execute(_LOCK_TERMS, _params(pairs))
+    return {(row.field, row.value): row.id for row in rows}
+
+
+_term_engines: dict[str, sa.Engine] = {}
+
+
+def _term_engine() -> sa.Engine:
+    """An engine beside CKAN's for term inserts, without a pool.
+
+    Not CKAN's pool: a thread holding a pooled connection for its
+    transaction must never wait for a second one from the same pool.
+    """
+    url = model.meta.engine.url
+    key = url.render_as_string(hide_password=False)
+    if key not in _term_engines:
+        _term_engines[key] = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    return _term_engines[key]
+
+
+def _insert_terms(pairs: list[Pair]) -> None:
+    """Add the terms of ``pairs``, committed on a connection of their own.
+
+    Committing at once means no indexing transaction ever holds an
+    uncommitted term that another one waits for, so indexers cannot deadlock
+    on terms whatever order their transactions meet values in; within the
+    statement, rows are inserted in the sorted order of ``pairs``. A term
+    added for a transaction that then rolls back is left for ``prune``.
+    """
+    with _term_engine().begin() as connection:
+        connection.execute(_INSERT_FIELDS, {
+            "names": sorted({field for field, _ in pairs})})
+        connection.execute(_INSERT_TERMS, _params(pairs))
+
+
+def term_ids(pairs: Iterable[Pair]) -> dict[Pair, int]:
+    """The term id of every (field, value) pair, adding new ones as needed.
+
+    Every returned term is locked (``FOR KEY SHARE``) until the current
+    transaction ends, so ``ckan pgindex prune`` cannot remove it before the
+    document referencing it is committed. Raises ``SearchIndexError`` rather
+    than return fewer ids than pairs.
+    """
+    wanted = sorted(set(pairs))
+    found: dict[Pair, int] = {}
+    for _ in range(TERM_ATTEMPTS):
+        missing = [pair for pair in wanted if pair not in found]
+        if not missing:
+            break
+        found.update(_lock_terms(missing))
+        missing = [pair for pair in missing if pair not in found]
+        if missing:
+            _insert_terms(missing)
+    missing = [pair for pair in wanted if pair not in found]
+    if missing:
+        raise SearchIndexError(
+            f"Could not number the facet values {missing[:5]} after "
+            f"{TERM_ATTEMPTS} attempts")
+    return found
+
+
+_PRUNE_CANDIDATES = sa.text("""
+    WITH used AS MATERIALIZED (
+        SELECT DISTINCT unnest(terms) AS id FROM pgindex_document
     )
-    SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM (
-        SELECT id FROM added
-        UNION
-        SELECT t.id FROM pgindex_term t JOIN wanted w
-            ON t.field = w.field AND t.value = w.value
-    ) AS ids
+    SELECT t.id FROM pgindex_term t
+    WHERE NOT EXISTS (SELECT 1 FROM used WHERE used.id = t.id)
+    ORDER BY t.id
+    LIMIT :limit
+    FOR UPDATE OF t SKIP LOCKED
+""")
+
+_PRUNE_DELETE = sa.text("""
+    DELETE FROM pgindex_term t
+    WHERE t.id = ANY(CAST(:ids AS bigint[]))
+      AND NOT EXISTS (SELECT 1 FROM pgindex_document d
+                      WHERE d.terms @> ARRAY[t.id])
 """)
 
 
-def _term_ids(doc: SearchDocument) -> list[int]:
-    """Numbers of the document's facet values, adding new ones as needed."""
-    pairs = doc.facet_pairs()
-    if not pairs:
-        return []
-    params = {"fields": [field for field, _ in pairs],
-              "values": [value for _, value in pairs]}
-    ids = model.Session.execute(_TERM_IDS, params).scalar_one()
-    if len(ids) != len(pairs):
-        # Another transaction added one of the terms after our snapshot.
-        ids = model.Session.execute(_TERM_IDS, params).scalar_one()
-    return ids
+def prune_terms(batch_size: int = 10000) -> int:
+    """Delete the terms no index row references; returns how many.
+
+    Safe while other transactions index: each batch first locks its
+    candidates ``FOR UPDATE SKIP LOCKED``, so terms an indexer has locked
+    (``FOR KEY SHARE``, until its document is committed) are skipped and no
+    indexer can lock a candidate meanwhile; then, in a new statement whose
+    snapshot sees every document committed before those locks were granted,
+    it deletes the candidates still unreferenced.
+    """
+    removed = 0
+    while True:
+        ids = list(model.Session.execute(
+            _PRUNE_CANDIDATES, {"limit": batch_size}).scalars())
+        deleted = 0
+        if ids:
+            deleted = model.Session.execute(
+                _PRUNE_DELETE, {"ids": ids}).rowcount
+        model.Session.commit()
+        removed += deleted
+        if len(ids) < batch_size or not deleted:
+            return removed
 
 
-def _row(doc: SearchDocument) -> dict[str, Any]:
+def _row(doc: SearchDocument, terms: dict[Pair, int]) -> dict[str, Any]:
     return {
         "id": doc.id,
         "site_id": doc.site_id,
@@ -102,15 +210,20 @@ def _row(doc: SearchDocument) -> dict[str, Any]:
         "fields": doc.fields,
         "texts": doc.texts,
         "search_vector": _vector_expression(doc),
-        "terms": _term_ids(doc),
+        "terms": sorted(terms[pair] for pair in doc.facet_pairs()),
         "indexed_at": sa.func.now(),
     }
 
 
 def upsert_documents(docs: list[SearchDocument]) -> None:
-    """Insert or replace index rows in the current transaction."""
-    for doc in docs:
-        _upsert(table, _row(doc))
+    """Insert or replace index rows in the current transaction.
+
+    The caller decides that the documents are current (see
+    :func:`index_datasets`); the terms of all of them are numbered at once.
+    """
+    terms = term_ids(pair for doc in docs for pair in doc.facet_pairs())
+    for doc in sorted(docs, key=lambda d: d.id):
+        _upsert(table, _row(doc, terms))
         _upsert(payload_table, {
             "id": doc.id, "data_dict": doc.data_dict,
             "validated_data_dict": doc.validated_data_dict})
@@ -124,6 +237,100 @@ def _upsert(target: sa.Table, row: dict[str, Any]) -> None:
     ))
 
 
+def delete_rows(references: Iterable[str]) -> None:
+    """Remove the index rows of datasets (by id or name) of this site."""
+    references = list(references)
+    if references:
+        model.Session.execute(
+            sa.delete(table).where(sa.or_(table.c.id.in_(references),
+                                          table.c.name.in_(references)))
+            .where(table.c.site_id == config.get("ckan.site_id")))
+
+
+def _removed(state: Optional[str]) -> bool:
+    """Whether a dataset in ``state`` is left out of the index."""
+    return bool(config.get("ckan.search.remove_deleted_packages")) and \
+        state in (None, "deleted")
+
+
+def _same_version(pkg_dict: dict[str, Any], row: Any) -> bool:
+    """Whether ``pkg_dict`` shows the committed version of its dataset."""
+    if pkg_dict.get("state") != row.state:
+        return False
+    shown = pkg_dict.get("metadata_modified")
+    if not shown or row.metadata_modified is None:
+        return True
+    try:
+        shown_at = datetime.fromisoformat(str(shown).rstrip("Z"))
+    except ValueError:
+        return True
+    return shown_at.replace(tzinfo=None) == row.metadata_modified
+
+
+def index_datasets(pkg_dicts: list[dict[str, Any]],
+                   reread: Optional[Callable[[str], Optional[dict[str, Any]]]]
+                   = None,
+                   on_error: Optional[Callable[[str, Exception], None]]
+                   = None) -> int:
+    """Write (or remove) the index rows of datasets; the one way in.
+
+    Every path that indexes (a dataset change, ``ckan search-index
+    rebuild``, ``ckan pgindex rebuild``) comes here. The datasets' rows in
+    ``package`` are locked ``FOR SHARE`` (in id order) until the transaction
+    ends, and each dict is checked against the committed row under that
+    lock:
+
+    * a dataset that is gone, or deleted while
+      ``ckan.search.remove_deleted_packages`` is on, loses its index row;
+    * a dict older than the committed dataset (an edit committed since it
+      was read) is read again with ``reread`` (the lock keeps it current)
+      or, without ``reread``, skipped: the edit's own transaction indexed
+      the newer version;
+    * otherwise the document is built and upserted.
+
+    Returns how many rows were written. ``on_error(id, error)``, if given,
+    is told of a dataset whose document cannot be built, and it is skipped;
+    otherwise the error is raised.
+    """
+    dicts: dict[str, dict[str, Any]] = {}
+    for pkg_dict in pkg_dicts:
+        if pkg_dict is not None and pkg_dict.get("id"):
+            dicts[pkg_dict["id"]] = pkg_dict
+    if not dicts:
+        return 0
+    # the dataset change being indexed may still be pending in the session
+    model.Session.flush()
+    rows = {row.id: row for row in model.Session.execute(sa.text(
+        "SELECT id, state, metadata_modified FROM package "
+        "WHERE id = ANY(:ids) ORDER BY id FOR SHARE"),
+        {"ids": sorted(dicts)})}
+    removed: list[str] = []
+    docs: list[SearchDocument] = []
+    for package_id in sorted(dicts):
+        pkg_dict = dicts[package_id]
+        row = rows.get(package_id)
+        if row is None or _removed(row.state) or _removed(
+                pkg_dict.get("state")):
+            removed.append(package_id)
+            continue
+        if not _same_version(pkg_dict, row):
+            fresh = reread(package_id) if reread else None
+            if fresh is None:
+                log.debug("Dataset %s changed since it was read; its newer "
+                          "version is indexed by its own change", package_id)
+                continue
+            pkg_dict = fresh
+        try:
+            docs.append(build_document(pkg_dict))
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(package_id, error)
+    delete_rows(removed)
+    upsert_documents(docs)
+    return len(docs)
+
+
 class PostgresPackageSearchIndex(PackageSearchIndex):
     """CKAN's package index, kept in a PostgreSQL table instead of Solr."""
 
@@ -131,19 +338,11 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
                       defer_commit: bool = False) -> None:
         if pkg_dict is None:
             return
-        if config.get("ckan.search.remove_deleted_packages") and \
-                pkg_dict.get("state") in (None, "deleted"):
-            self.delete_package(pkg_dict)
-            return
-        upsert_documents([build_document(pkg_dict)])
-        log.debug("Indexed dataset %s", pkg_dict.get("name"))
+        if index_datasets([pkg_dict]):
+            log.debug("Indexed dataset %s", pkg_dict.get("name"))
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
-        reference = pkg_dict.get("id")
-        model.Session.execute(
-            sa.delete(table).where(sa.or_(table.c.id == reference,
-                                          table.c.name == reference))
-            .where(table.c.site_id == config.get("ckan.site_id")))
+        delete_rows([pkg_dict.get("id")])
 
     def commit(self) -> None:
         """Index rows are committed with the database transaction."""

@@ -64,3 +64,15 @@ search_term_table = sa.Table(
     sa.UniqueConstraint("field", "value",
                         name="pgindex_term_field_value_key"),
 )
+
+# What each site's index rows were last fully built with (format version).
+search_meta_table = sa.Table(
+    "pgindex_meta",
+    metadata,
+    sa.Column("site_id", sa.UnicodeText, primary_key=True),
+    sa.Column("document_format", sa.Integer, nullable=False),
+    sa.Column("facet_fields", postgresql.ARRAY(sa.UnicodeText),
+              nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.now()),
+)

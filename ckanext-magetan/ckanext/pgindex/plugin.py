@@ -8,13 +8,14 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.plugins import toolkit as tk
 
-from ckanext.pgindex import backend
+from ckanext.pgindex import backend, facets, status
 
 
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class PgindexPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IPluginObserver, inherit=True)
 
@@ -22,6 +23,15 @@ class PgindexPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config(self, config: CKANConfig) -> None:
         backend.activate()
+
+    # IConfigurable
+
+    def configure(self, config: CKANConfig) -> None:
+        # Where CKAN checks its Solr schema: the allow-list of faceted
+        # fields is computed afresh and compared with what the stored rows
+        # were built with; the log says what to run if they differ.
+        facets.reset()
+        status.startup_check()
 
     # IPluginObserver
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
 
@@ -10,9 +10,9 @@ import ckan.logic as logic
 import ckan.model as model
 from ckan.common import config
 
+from ckanext.pgindex import status
+from ckanext.pgindex.index import delete_rows, index_datasets
 from ckanext.pgindex.model import search_document_table as table
-from ckanext.pgindex.document import build_document
-from ckanext.pgindex.index import upsert_documents
 
 log = logging.getLogger(__name__)
 
@@ -36,42 +36,91 @@ def orphan_ids() -> list[str]:
         sa.select(table.c.id).where(table.c.id.not_in(known))).scalars())
 
 
+def read_dataset(package_id: str) -> Optional[dict[str, Any]]:
+    """What CKAN hands the index for a dataset; None if there is none."""
+    try:
+        both = logic.package_show_default_and_custom_schemas(
+            {"ignore_auth": True}, package_id)
+    except logic.NotFound:
+        return None
+    return dict(both[0], with_custom_schema=both[1])
+
+
+def rebuild_one(reference: str) -> bool:
+    """Index one dataset (id or name) as a change to it would.
+
+    A deleted dataset (with ``ckan.search.remove_deleted_packages``) or one
+    that does not exist loses its index row. Returns whether a row was
+    written.
+    """
+    pkg_dict = read_dataset(reference)
+    if pkg_dict is None:
+        delete_rows([reference])
+        written = 0
+    else:
+        written = index_datasets([pkg_dict])
+    model.Session.commit()
+    return bool(written)
+
+
 def rebuild(ids: Iterable[str], batch_size: Optional[int] = None,
             force: bool = False,
             advance: Callable[[int], None] = lambda n: None) -> int:
     """Index ``ids``, committing every ``batch_size`` datasets.
 
+    Each batch goes through :func:`index_datasets`, as a single change
+    does: deleted datasets are removed, not indexed, and a dataset edited
+    while its batch was being read is read again under the batch's lock.
     Returns how many datasets failed (only with ``force``; otherwise the
     first failure is raised after the batches before it were committed).
     """
     size = batch_size or config.get("ckanext.pgindex.rebuild_batch_size")
-    context = {"ignore_auth": True}
     failures = 0
-    batch = []
+
+    def failed(package_id: str, error: Exception) -> None:
+        nonlocal failures
+        log.error("Could not index dataset %s: %r", package_id, error)
+        failures += 1
+
+    batch: list[str] = []
     for package_id in ids:
-        try:
-            both = logic.package_show_default_and_custom_schemas(
-                context.copy(), package_id)
-            batch.append(build_document(dict(both[0],
-                                              with_custom_schema=both[1])))
-        except Exception:
-            if not force:
-                _flush(batch)
-                raise
-            log.exception("Could not index dataset %s", package_id)
-            failures += 1
+        batch.append(package_id)
         if len(batch) >= size:
-            advance(_flush(batch))
+            advance(_flush(batch, force, failed))
             batch = []
-    advance(_flush(batch))
+    advance(_flush(batch, force, failed))
     return failures
 
 
-def _flush(batch: list) -> int:
-    if batch:
-        upsert_documents(batch)
+def _flush(batch: list[str], force: bool,
+           failed: Callable[[str, Exception], None]) -> int:
+    dicts = []
+    missing = []
+    for package_id in batch:
+        try:
+            pkg_dict = read_dataset(package_id)
+        except Exception as error:
+            if not force:
+                model.Session.rollback()
+                raise
+            model.Session.rollback()
+            failed(package_id, error)
+            continue
+        if pkg_dict is None:
+            missing.append(package_id)
+        else:
+            dicts.append(pkg_dict)
+    delete_rows(missing)
+    index_datasets(dicts, reread=read_dataset,
+                   on_error=failed if force else None)
     model.Session.commit()
     return len(batch)
+
+
+def record_version() -> None:
+    """Record that the site's rows now have the current format."""
+    status.record(model.Session.connection())
+    model.Session.commit()
 
 
 def analyze() -> None:
@@ -84,5 +133,5 @@ def analyze() -> None:
 
 
 def remove(ids: Iterable[str]) -> None:
-    model.Session.execute(sa.delete(table).where(table.c.id.in_(list(ids))))
+    delete_rows(ids)
     model.Session.commit()
