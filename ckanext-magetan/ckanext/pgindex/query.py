@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -306,7 +306,7 @@ def _result(row: Any, fl: list[str]) -> Any:
     document["permission_labels"] = data["permission_labels"]
     for key in ("metadata_modified", "metadata_created"):
         if data[key]:
-            document[key] = data[key][:19] + "Z"
+            document[key] = _solr_date(data[key])
     document["id"] = row.id
     document["score"] = row.score
     if "*" not in fl:
@@ -318,10 +318,15 @@ def _result(row: Any, fl: list[str]) -> Any:
 
 
 def _solr_date(value: Any) -> Optional[str]:
-    """A timestamp as CKAN writes it (naive UTC ISO 8601), plus Solr's Z."""
+    """A timestamp as Solr returns it: UTC, to the millisecond, with a Z."""
     if not value:
         return None
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    value = value.astimezone(timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = value.microsecond // 1000
+    return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
 
 
 def _facet_fields(query: dict[str, Any]) -> list[str]:
