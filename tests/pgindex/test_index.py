@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 import ckan.lib.search as ckan_search
 import ckan.model as model
+import ckan.plugins as plugins
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
 from ckan.tests.lib.search import test_index as ckan_index_tests
@@ -208,3 +209,13 @@ class TestBackendSwitch:
 
     def test_no_solr_schema_check_at_start_up(self):
         assert ckan_search.check_solr_schema_version() is False
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_site_is_stock_ckan_with_pgindex_alone():
+    """tests/pgindex/test.ini: no portal plugin, no scheming, plain types."""
+    assert plugins.plugin_loaded("pgindex")
+    for other in ("magetan", "scheming_datasets", "activity"):
+        assert not plugins.plugin_loaded(other)
+    assert backend.is_active()
+    assert factories.Dataset()["type"] == "dataset"
