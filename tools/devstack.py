@@ -496,6 +496,93 @@ def ensure_chromium() -> None:
             "(sudo apt-get install chromium)")
 
 
+PGINDEX_TESTS = ROOT / "tests" / "pgindex"
+PGINDEX_INI = PGINDEX_TESTS / "test.ini"
+CKAN_CORE_TESTS = PGINDEX_TESTS / "ckan_core_tests.txt"
+# pytest options whose value is the next argument (never a test path)
+VALUE_OPTIONS = {
+    "-k", "-m", "-p", "-c", "-o", "-W", "-n", "--deselect", "--ignore",
+    "--ignore-glob", "--rootdir", "--confcutdir", "--basetemp", "--tb",
+    "--maxfail", "--durations", "--log-level", "--ckan-ini",
+}
+
+
+@dataclass
+class TestSession:
+    """One pytest run: its name, its CKAN config and its arguments."""
+
+    name: str
+    ini: Path
+    args: list[str]
+
+
+def ckan_test_path(target: str) -> str:
+    """``ckan.tests.x.test_y::Class`` as the path of the installed module."""
+    dotted, _, rest = target.partition("::")
+    found = sorted(VENV.glob("lib/python3*/site-packages/ckan"))
+    if not found:
+        return target
+    path = found[-1].parent.joinpath(*dotted.split("."))
+    path = path if path.is_dir() else path.with_suffix(".py")
+    return str(path.relative_to(ROOT)) + (f"::{rest}" if rest else "")
+
+
+def ckan_core_tests() -> list[str]:
+    lines = (line.split("#", 1)[0].strip()
+             for line in CKAN_CORE_TESTS.read_text().splitlines())
+    return [ckan_test_path(line) for line in lines if line]
+
+
+def test_sessions(pytest_args: list[str]) -> list[TestSession]:
+    """The magetan and pgindex sessions that the arguments ask for.
+
+    Without test paths both run whole: the magetan suite (test.ini, every
+    test but tests/pgindex) and the pgindex suite (tests/pgindex/test.ini:
+    its tests and CKAN's search tests). Paths under tests/pgindex and CKAN's
+    own tests (``ckan.tests...`` or their path) go to the pgindex session,
+    other paths to the magetan one; options go to both.
+    """
+    options: list[str] = []
+    magetan: list[str] = []
+    pgindex: list[str] = []
+    whole = False
+    expect_value = False
+    for arg in pytest_args:
+        if expect_value or arg.startswith("-"):
+            options.append(arg)
+            expect_value = arg in VALUE_OPTIONS
+            continue
+        if arg.startswith("ckan."):
+            pgindex.append(ckan_test_path(arg))
+            continue
+        path = (ROOT / arg.split("::")[0]).resolve()
+        if not path.exists():
+            options.append(arg)  # not a path: e.g. the value of an option
+        elif path == PGINDEX_TESTS or PGINDEX_TESTS in path.parents \
+                or "site-packages" in path.parts:
+            pgindex.append(arg)
+        elif path in PGINDEX_TESTS.parents:
+            whole = True
+            magetan.append(arg)
+        else:
+            magetan.append(arg)
+    if not magetan and not pgindex:
+        whole = True
+        magetan = ["tests"]
+    sessions = []
+    if magetan:
+        ignore = ["--ignore", str(PGINDEX_TESTS.relative_to(ROOT))]
+        sessions.append(TestSession("magetan", TEST_INI,
+                                    [*options, *ignore, *magetan]))
+    if whole:
+        pgindex = [str(PGINDEX_TESTS.relative_to(ROOT)), *ckan_core_tests(),
+                   *pgindex]
+    if pgindex:
+        sessions.append(TestSession("pgindex", PGINDEX_INI, [
+            "-p", "tests.pgindex.pytest_plugin", *options, *pgindex]))
+    return sessions
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     ensure_chromium()
     stack, _ = bring_up()
@@ -507,10 +594,23 @@ def cmd_test(args: argparse.Namespace) -> int:
     env["CKAN_SQLALCHEMY_URL"] = test_url
     env["CKAN_REDIS_URL"] = os.environ.get("CKAN_TEST_REDIS_URL") \
         or stack.redis.database(1)
-    env["CKAN_INI"] = str(TEST_INI)
-    pytest = [str(VENV / "bin" / "pytest"),
-              *args.pytest_args]
-    return subprocess.run(pytest, cwd=ROOT, env=env).returncode
+    codes: dict[str, int] = {}
+    for session in test_sessions(args.pytest_args):
+        say(f"Tests of {session.name} ({session.ini.relative_to(ROOT)})")
+        env["CKAN_INI"] = str(session.ini)
+        # python -m pytest puts the checkout on sys.path (for -p tests....)
+        pytest = [str(VENV / "bin" / "python"), "-m", "pytest",
+                  f"--ckan-ini={session.ini.relative_to(ROOT)}",
+                  *session.args]
+        codes[session.name] = subprocess.run(pytest, cwd=ROOT,
+                                             env=env).returncode
+    # 5: the session collected no test (say, -k matched only the other's)
+    failed = [name for name, code in codes.items() if code not in (0, 5)]
+    if failed or all(code == 5 for code in codes.values()):
+        print(f"\033[1;31merror:\033[0m tests failed: "
+              f"{', '.join(failed or codes)}", file=sys.stderr, flush=True)
+        return 1
+    return 0
 
 
 BENCH_DB_NAME = "ckan_magetan_bench"

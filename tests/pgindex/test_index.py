@@ -6,13 +6,19 @@ import sqlalchemy as sa
 
 import ckan.lib.search as ckan_search
 import ckan.model as model
+import ckan.plugins as plugins
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
+from ckan.tests.lib.search import test_index as ckan_index_tests
 
 from ckanext.pgindex import backend
 from ckanext.pgindex.index import PostgresPackageSearchIndex
 from ckanext.pgindex.query import PostgresPackageSearchQuery
-from tests.conftest import indikator
+
+
+def new_dataset(org: dict, **fields) -> dict:
+    """A plain CKAN dataset of ``org``."""
+    return factories.Dataset(owner_org=org["id"], **fields)
 
 
 def as_admin() -> dict[str, str]:
@@ -30,12 +36,12 @@ def index_rows() -> dict[str, dict]:
 class TestIndexFollowsChanges:
     def test_created_dataset_is_found_by_the_next_search(self, search):
         org = factories.Organization()
-        indikator(org, name="baru", title="Indikator Baru Sekali")
+        new_dataset(org, name="baru", title="Dataset Baru Sekali")
         assert [d["name"] for d in search(q="sekali")["results"]] == ["baru"]
 
     def test_update_is_found_and_old_words_are_gone(self, search):
         org = factories.Organization()
-        dataset = indikator(org, name="ubah", title="Jumlah Sapi")
+        dataset = new_dataset(org, name="ubah", title="Jumlah Sapi")
         helpers.call_action("package_patch", context=as_admin(),
                             id=dataset["id"], title="Jumlah Kambing")
         assert search(q="kambing")["count"] == 1
@@ -43,7 +49,7 @@ class TestIndexFollowsChanges:
 
     def test_private_toggle_changes_labels(self, search):
         org = factories.Organization()
-        dataset = indikator(org, name="rahasia")
+        dataset = new_dataset(org, name="rahasia")
         helpers.call_action("package_patch", context=as_admin(),
                             id=dataset["id"], private=True)
         row = index_rows()["rahasia"]
@@ -53,7 +59,7 @@ class TestIndexFollowsChanges:
 
     def test_delete_and_purge(self, search):
         org = factories.Organization()
-        dataset = indikator(org, name="hapus")
+        dataset = new_dataset(org, name="hapus")
         helpers.call_action("package_delete", context=as_admin(),
                             id=dataset["id"])
         # ckan.search.remove_deleted_packages (default true) drops the row
@@ -66,7 +72,7 @@ class TestIndexFollowsChanges:
     @pytest.mark.ckan_config("ckan.search.remove_deleted_packages", False)
     def test_deleted_datasets_can_stay_in_the_index(self, search):
         org = factories.Organization()
-        dataset = indikator(org, name="hapus")
+        dataset = new_dataset(org, name="hapus")
         helpers.call_action("package_delete", context=as_admin(),
                             id=dataset["id"])
         assert index_rows()["hapus"]["state"] == "deleted"
@@ -75,7 +81,7 @@ class TestIndexFollowsChanges:
     def test_adding_to_a_group_reindexes(self, search):
         org = factories.Organization()
         group = factories.Group(name="sektor")
-        dataset = indikator(org, name="anggota")
+        dataset = new_dataset(org, name="anggota")
         helpers.call_action("member_create", context=as_admin(),
                             id=group["id"],
                             object=dataset["id"], object_type="package",
@@ -86,26 +92,59 @@ class TestIndexFollowsChanges:
         org = factories.Organization()
         with pytest.raises(Exception):
             helpers.call_action("package_create", context=as_admin(),
-                                type="indikator",
                                 owner_org=org["id"], name="x" * 200)
         model.Session.rollback()
         assert index_rows() == {}
 
     def test_flattened_fields_match_ckans_solr_document(self):
         org = factories.Organization(name="opd")
-        indikator(org, name="lengkap", tags=[{"name": "aa"}, {"name": "bb"}],
-                  resources=[{"url": "http://x/1.csv", "format": "CSV",
-                              "name": "satu"}],
-                  unit="ton", periodicity="bulanan")
+        new_dataset(org, name="lengkap",
+                    tags=[{"name": "aa"}, {"name": "bb"}],
+                    resources=[{"url": "http://x/1.csv", "format": "CSV",
+                                "name": "satu"}],
+                    extras=[{"key": "unit", "value": "ton"},
+                            {"key": "periodicity", "value": "bulanan"}])
         fields = index_rows()["lengkap"]["fields"]
         assert fields["tags"] == ["aa", "bb"]
         assert fields["organization"] == ["opd"]
         assert fields["res_format"] == ["CSV"]
         assert fields["res_name"] == ["satu"]
-        assert fields["dataset_type"] == ["indikator"]
+        assert fields["dataset_type"] == ["dataset"]
+        # extras, by their own name too (not shadowing core fields)
         assert fields["periodicity"] == ["bulanan"]
         assert fields["extras_unit"] == ["ton"]
+        assert fields["unit"] == ["ton"]
         assert fields["entity_type"] == ["package"]
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestCkansIndexContract(ckan_index_tests.TestPackageSearchIndex):
+    """CKAN's own tests of its index class, run on pgindex's index class.
+
+    They name ``ckan.lib.search.index.PackageSearchIndex``, the Solr class,
+    so the pgindex session deselects them where CKAN defines them.
+    """
+
+    @pytest.fixture(autouse=True)
+    def pgindex_class(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(ckan_search.index, "PackageSearchIndex",
+                            PostgresPackageSearchIndex)
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_index_package_is_called_once_per_change(monkeypatch):
+    calls = []
+    index_package = PostgresPackageSearchIndex.index_package
+
+    def counted(self, pkg_dict, defer_commit=False):
+        calls.append(pkg_dict["id"])
+        return index_package(self, pkg_dict, defer_commit)
+
+    monkeypatch.setattr(PostgresPackageSearchIndex, "index_package", counted)
+    dataset = factories.Dataset()
+    assert len(calls) == 1
+    helpers.call_action("package_patch", id=dataset["id"], notes="hi")
+    assert len(calls) == 2
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -117,7 +156,7 @@ class TestRebuild:
     def test_core_and_own_rebuild_restore_rows(self, cli, command, progress):
         org = factories.Organization()
         for number in range(3):
-            indikator(org, name=f"data-{number}")
+            new_dataset(org, name=f"data-{number}")
         model.Session.execute(sa.text("DELETE FROM pgindex_document"))
         model.Session.commit()
         result = cli.invoke(ckan_cli, command)
@@ -127,8 +166,8 @@ class TestRebuild:
 
     def test_only_missing_and_orphans(self, cli):
         org = factories.Organization()
-        indikator(org, name="ada")
-        indikator(org, name="hilang")
+        new_dataset(org, name="ada")
+        new_dataset(org, name="hilang")
         model.Session.execute(sa.text(
             "DELETE FROM pgindex_document WHERE name = 'hilang'"))
         model.Session.execute(sa.text(
@@ -146,7 +185,7 @@ class TestRebuild:
 
     def test_rebuild_one_dataset(self, cli):
         org = factories.Organization()
-        indikator(org, name="satu")
+        new_dataset(org, name="satu")
         model.Session.execute(sa.text("DELETE FROM pgindex_document"))
         model.Session.commit()
         result = cli.invoke(ckan_cli, ["search-index", "rebuild", "satu"])
@@ -170,3 +209,13 @@ class TestBackendSwitch:
 
     def test_no_solr_schema_check_at_start_up(self):
         assert ckan_search.check_solr_schema_version() is False
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_site_is_stock_ckan_with_pgindex_alone():
+    """tests/pgindex/test.ini: no portal plugin, no scheming, plain types."""
+    assert plugins.plugin_loaded("pgindex")
+    for other in ("magetan", "scheming_datasets", "activity"):
+        assert not plugins.plugin_loaded(other)
+    assert backend.is_active()
+    assert factories.Dataset()["type"] == "dataset"

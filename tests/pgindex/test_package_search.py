@@ -12,15 +12,22 @@ import ckan.plugins as plugins
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
-from tests.conftest import indikator
-
 FACETS = ["organization", "groups", "tags", "res_format", "license_id",
           "periodicity"]
 
 
+def extras(**values: str) -> list[dict[str, str]]:
+    return [{"key": key, "value": value} for key, value in values.items()]
+
+
+def dataset(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """A plain CKAN dataset of ``org``."""
+    return factories.Dataset(owner_org=org["id"], **fields)
+
+
 @pytest.fixture(scope="module")
 def corpus(module_db) -> dict[str, Any]:
-    """Two OPDs, two sectors, public, private and draft indicators."""
+    """Two organizations, two groups, public, private and draft datasets."""
     plugins.load_all()
     dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
     dispertan = factories.Organization(name="dispertan",
@@ -34,57 +41,58 @@ def corpus(module_db) -> dict[str, Any]:
     admin = factories.Sysadmin(name="superadmin")
 
     data = {
-        "stunting": indikator(
+        "stunting": dataset(
             dinkes, name="prevalensi-stunting", title="Prevalensi Balita Stunting",
             notes="Persentase balita pendek menurut kecamatan.",
             tags=[{"name": "gizi"}, {"name": "balita"}],
-            groups=[{"name": "kesehatan"}], periodicity="tahunan",
-            unit="persen", indicator_code="IND-DINKES-003",
+            groups=[{"name": "kesehatan"}], license_id="cc-by",
+            extras=extras(periodicity="tahunan", unit="persen",
+                          code="IND-DINKES-003"),
             resources=[{"url": "http://example.com/stunting.csv",
                         "format": "CSV", "name": "Tabel stunting 2024",
                         "description": "Rekap posyandu"}]),
-        "kematian": indikator(
+        "kematian": dataset(
             dinkes, name="kematian-ibu-bayi",
             title="Angka Kematian Ibu dan Bayi",
             notes="Jumlah kasus kematian ibu melahirkan dan bayi.",
             tags=[{"name": "kematian"}], groups=[{"name": "kesehatan"}],
-            periodicity="tahunan", unit="kasus",
+            license_id="cc-by",
+            extras=extras(periodicity="tahunan", unit="kasus"),
             resources=[{"url": "http://example.com/aki.xlsx",
                         "format": "XLSX", "name": "Data AKI"}]),
-        "dbd": indikator(
+        "dbd": dataset(
             dinkes, name="kasus-dbd", title="Kasus Demam Berdarah",
             notes="Kasus ibu dan anak yang terkena DBD; angka per bulan. "
                   "Kematian akibat DBD dicatat terpisah.",
-            tags=[{"name": "penyakit menular"}], periodicity="bulanan",
+            tags=[{"name": "penyakit menular"}], license_id="cc-by",
             groups=[{"name": "kesehatan"}],
+            extras=extras(periodicity="bulanan"),
             resources=[{"url": "http://example.com/dbd.csv", "format": "CSV"}]),
-        "padi": indikator(
+        "padi": dataset(
             dispertan, name="produksi-padi", title="Produksi Padi",
             notes="Luas panen dan produksi padi menurut kecamatan.",
             tags=[{"name": "padi"}, {"name": "tanaman pangan"}],
-            groups=[{"name": "pertanian"}], periodicity="tahunan",
-            unit="ton", data_source="Dinas Pertanian dan Ketahanan Pangan",
+            groups=[{"name": "pertanian"}], license_id="cc-by",
+            author="Dinas Pertanian dan Ketahanan Pangan",
+            extras=extras(periodicity="tahunan", unit="ton"),
             resources=[{"url": "http://example.com/padi.csv", "format": "CSV",
                         "name": "Produksi gabah kering giling"}]),
-        "jagung": indikator(
+        "jagung": dataset(
             dispertan, name="produksi-jagung", title="Produksi Jagung",
-            notes="Produksi jagung pipilan kering.",
+            notes="Produksi jagung pipilan kering hibrida.",
             tags=[{"name": "tanaman pangan"}], groups=[{"name": "pertanian"}],
-            periodicity="triwulanan", license_id="odc-odbl",
+            license_id="odc-odbl", extras=extras(periodicity="triwulanan"),
             resources=[{"url": "http://example.com/jagung.csv",
-                        "format": "CSV", "schema": {"fields": [
-                            {"name": "luas_tanam", "type": "number",
-                             "title": "Luas Tanam Jagung Hibrida"}]}}]),
-        "rahasia": indikator(
-            dinkes, name="data-rahasia-dinkes", title="Indikator Rahasia Dinkes",
-            notes="Belum dipublikasikan.", private=True,
-            tags=[{"name": "gizi"}], periodicity="tahunan",
-            resources=[{"url": "http://example.com/r.csv", "format": "CSV",
-                        "schema": {"fields": [
-                            {"name": "kasus", "title": "Kasus Terselubung"}]}}]),
-        "draf": indikator(
+                        "format": "CSV"}]),
+        "rahasia": dataset(
+            dinkes, name="data-rahasia-dinkes", title="Data Rahasia Dinkes",
+            notes="Belum dipublikasikan, kasus terselubung.", private=True,
+            tags=[{"name": "gizi"}], extras=extras(periodicity="tahunan"),
+            resources=[{"url": "http://example.com/r.csv", "format": "CSV"}]),
+        "draf": dataset(
             dispertan, name="draf-pertanian", title="Draf Pertanian",
-            notes="Masih draf.", state="draft", periodicity="tahunan"),
+            notes="Masih draf.", state="draft",
+            extras=extras(periodicity="tahunan")),
     }
     # A dataset last modified long ago, for date ranges.
     model.Session.execute(
@@ -106,14 +114,12 @@ class TestFreeText:
         assert names(search(q="posyandu")) == ["prevalensi-stunting"]  # res desc
         assert "produksi-padi" in names(search(q="gabah"))  # resource name
         assert names(search(q="gizi")) == ["prevalensi-stunting"]  # tag
-        assert names(search(q="hibrida")) == ["produksi-jagung"]  # column
-        assert names(search(q="luas_tanam")) == ["produksi-jagung"]
 
-    def test_finds_organization_and_scheming_fields(self, corpus, search):
+    def test_finds_organization_extras_and_other_fields(self, corpus, search):
         assert set(names(search(q="pertanian"))) >= {"produksi-padi",
                                                      "produksi-jagung"}
-        assert names(search(q="IND-DINKES-003")) == ["prevalensi-stunting"]
-        assert "produksi-padi" in names(search(q="ketahanan"))
+        assert names(search(q="persen")) == ["prevalensi-stunting"]  # extra
+        assert "produksi-padi" in names(search(q="ketahanan"))  # author
 
     def test_title_matches_rank_above_text_matches(self, corpus, search):
         assert names(search(q="kematian"))[:2] == ["kematian-ibu-bayi",
@@ -173,7 +179,7 @@ class TestFilters:
         ("unit:persen", {"prevalensi-stunting"}),
         ("license_id:odc-odbl", {"produksi-jagung"}),
         ("name:produksi-padi", {"produksi-padi"}),
-        ("dataset_type:indikator AND name:produksi*",
+        ("dataset_type:dataset AND name:produksi*",
          {"produksi-padi", "produksi-jagung"}),
         ("capacity:public AND tags:gizi", {"prevalensi-stunting"}),
         ("metadata_modified:[* TO 2021-01-01T00:00:00Z]", {"produksi-jagung"}),
@@ -184,7 +190,8 @@ class TestFilters:
         ("metadata_created:[NOW/YEAR TO *] AND tags:padi", {"produksi-padi"}),
         ("notes:kecamatan", {"prevalensi-stunting", "produksi-padi"}),
         ("res_name:gabah", {"produksi-padi"}),
-        ("indicator_code:IND-DINKES*", {"prevalensi-stunting"}),
+        ("code:IND-DINKES*", {"prevalensi-stunting"}),
+        ("extras_unit:ton", {"produksi-padi"}),
     ])
     def test_fq(self, corpus, search, fq, expected):
         assert set(names(search(fq=fq, rows=100))) == expected
@@ -236,7 +243,7 @@ class TestFacetsSortingPaging:
         # extras_* and unique fields are counted from the JSON fields
         result = search(q="produksi", **{"facet.field": ["extras_unit",
                                                          "name"]})
-        assert result["facets"]["extras_unit"] == {"ton": 1, "satuan": 1}
+        assert result["facets"]["extras_unit"] == {"ton": 1}
         assert result["facets"]["name"] == {"produksi-padi": 1,
                                             "produksi-jagung": 1}
 
@@ -280,10 +287,10 @@ class TestFacetsSortingPaging:
     def test_results_are_package_dicts(self, corpus, search):
         result = search(q="padi")
         dataset = result["results"][0]
-        assert dataset["type"] == "indikator"
+        assert dataset["type"] == "dataset"
         assert dataset["organization"]["name"] == "dispertan"
         assert dataset["resources"][0]["format"] == "CSV"
-        assert dataset["periodicity"] == "tahunan"
+        assert {"key": "periodicity", "value": "tahunan"} in dataset["extras"]
         assert set(result) >= {"count", "results", "facets", "search_facets",
                                "sort"}
 
@@ -311,7 +318,7 @@ class TestPermissions:
         result = search(user=corpus["outsider"]["name"], include_private=True,
                         q="rahasia")
         assert result["count"] == 0
-        # nor through the columns of its tables
+        # nor through the words of its description
         for user in (None, corpus["outsider"]["name"]):
             assert search(user=user, include_private=True,
                           q="terselubung")["count"] == 0
@@ -386,7 +393,7 @@ class TestOtherCallers:
 
     def test_package_show_reads_the_index(self, corpus):
         dataset = helpers.call_action("package_show", id="produksi-padi")
-        assert dataset["periodicity"] == "tahunan"
+        assert {"key": "unit", "value": "ton"} in dataset["extras"]
 
 
 def test_timestamps_are_utc(corpus, search):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from ckan.lib.search.common import SearchError
 from ckan.lib.search.query import PackageSearchQuery
 from ckan.plugins import toolkit as tk
 
+from ckanext.pgindex import local_params
 from ckanext.pgindex.model import TERM_FIELD_SHIFT
 from ckanext.pgindex.document import is_faceted
 from ckanext.pgindex.errors import SearchSyntaxError
@@ -58,6 +59,9 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         return [row.id for row in rows]
 
     def get_index(self, reference: str) -> dict[str, Any]:
+        # CKAN may pass a result row (bulk updates do): as Solr's query
+        # string, its text form simply finds nothing
+        reference = str(reference)
         row = model.Session.execute(sa.text(
             "SELECT d.*, p.data_dict, p.validated_data_dict "
             "FROM pgindex_document d "
@@ -83,6 +87,7 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             raise SearchSyntaxError(
                 "search", tk._("Invalid search parameters: {names}").format(
                     names=", ".join(sorted(unknown))))
+        query = local_params.rewrite(query)
         params = SqlParams()
         conditions, rank = _conditions(query, permission_labels, params)
         rows = _integer(query.get("rows", 10), "rows")
@@ -117,8 +122,6 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                 self.results.append(_result(row, fl))
             else:
                 self.facets[row.facet][row.value] = row.n
-        if fl in (["id"], ["name"]):
-            self.results = [r.get(fl[0]) for r in self.results]
         return {"results": self.results, "count": self.count}
 
 
@@ -247,8 +250,9 @@ def _integer(value: Any, name: str) -> int:
 
 
 def _field_list(fl: Any) -> list[str]:
+    """The fields each result carries; Solr's (and CKAN's) default: name."""
     if not fl:
-        return ["id", "validated_data_dict"]
+        return ["name"]
     names = fl if isinstance(fl, list) else re.split(r"[\s,]+", str(fl))
     names = [n for n in names if n]
     for name in names:
@@ -264,6 +268,8 @@ def _payload_column(fl: list[str]) -> str:
         return "p.validated_data_dict"
     if fl == ["id", "data_dict"]:
         return "p.data_dict"
+    if fl in (["id"], ["name"]):
+        return "d.name"
     return ("json_build_object('fields', d.fields, 'texts', d.texts, "
             "'data_dict', p.data_dict, "
             "'validated_data_dict', p.validated_data_dict, "
@@ -283,27 +289,44 @@ def _stored_document(stored: Any) -> dict[str, Any]:
     return document
 
 
-def _result(row: Any, fl: list[str]) -> dict[str, Any]:
+def _result(row: Any, fl: list[str]) -> Any:
+    """One result as CKAN's Solr query returns it.
+
+    A dataset's id or name alone when ``fl`` asks for just that, else a dict
+    of the fields asked for, the ``extras_*`` ones gathered under ``extras``.
+    """
+    if fl == ["id"]:
+        return row.id
+    if fl == ["name"]:
+        return row.data
     if fl == ["id", "validated_data_dict"] or fl == ["id", "data_dict"]:
-        return {"id": row.id, fl[1]: row.data}
+        return {"id": row.id, fl[1]: row.data, "extras": {}}
     data = json.loads(row.data)
     document = _stored_document(data)
     document["permission_labels"] = data["permission_labels"]
     for key in ("metadata_modified", "metadata_created"):
         if data[key]:
-            document[key] = data[key][:19] + "Z"
+            document[key] = _solr_date(data[key])
     document["id"] = row.id
     document["score"] = row.score
-    if "*" in fl:
-        return document
-    return {name: document[name] for name in fl if name in document}
+    if "*" not in fl:
+        document = {name: document[name] for name in fl if name in document}
+    document["extras"] = {key[len("extras_"):]: document.pop(key)
+                          for key in list(document)
+                          if key.startswith("extras_")}
+    return document
 
 
 def _solr_date(value: Any) -> Optional[str]:
-    """A timestamp as CKAN writes it (naive UTC ISO 8601), plus Solr's Z."""
+    """A timestamp as Solr returns it: UTC, to the millisecond, with a Z."""
     if not value:
         return None
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    value = value.astimezone(timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = value.microsecond // 1000
+    return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
 
 
 def _facet_fields(query: dict[str, Any]) -> list[str]:
@@ -342,13 +365,13 @@ def _order_by(sort: Any) -> str:
         words = part.split()
         if not words:
             continue
-        if len(words) > 2 or (len(words) == 2 and
-                              words[1].lower() not in ("asc", "desc")):
+        # Solr needs the direction: "name" alone is an error
+        if len(words) != 2 or words[1].lower() not in ("asc", "desc"):
             raise SearchSyntaxError("sort", tk._(
                 'Invalid sort "{part}": use a field name followed by asc '
                 "or desc.").format(part=part.strip()))
         name = words[0]
-        direction = words[1].upper() if len(words) == 2 else "ASC"
+        direction = words[1].upper()
         if name in SORTABLE_COLUMNS:
             column = SORTABLE_COLUMNS[name]
         elif name in COLUMN_FIELDS:

@@ -116,6 +116,11 @@ class Translator:
             return self._join(node, "AND", fieldname, negated)
         if isinstance(node, tree.OrOperation):
             return self._join(node, "OR", fieldname, negated)
+        if isinstance(node, (tree.Prohibit, tree.Plus)) and \
+                isinstance(node.a, (tree.Prohibit, tree.Plus)):
+            # "--x", "+-x": Lucene (and Solr) refuse two operators in a row
+            raise self.error(tk._("Invalid query syntax: {part}").format(
+                part=str(node)))
         if isinstance(node, (tree.Not, tree.Prohibit)):
             inner = self.translate(node.a, fieldname, not negated)
             return Condition(f"(NOT {inner.sql})")

@@ -134,3 +134,25 @@ def test_new_indikator_form_preselects_cc_by_and_speaks_indonesian(app):
     for label in ("Kode Indikator", "Konsep", "Definisi", "Periode Referensi",
                   "Urusan Pemerintahan", "Level Estimasi", "Apa itu indikator?"):
         assert label in page.body
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_indikator_fields_are_searchable_and_facets(search):
+    """pgindex indexes the scheming fields at top level, as Solr would."""
+    org = factories.Organization()
+    indikator(org, name="stunting", indicator_code="IND-DINKES-003",
+              periodicity="tahunan", unit="persen",
+              data_source="Dinas Pertanian dan Ketahanan Pangan")
+    indikator(org, name="dbd", periodicity="bulanan")
+
+    def names(**params):
+        return [d["name"] for d in search(**params)["results"]]
+
+    assert names(q="IND-DINKES-003") == ["stunting"]
+    assert names(fq="indicator_code:IND-DINKES*") == ["stunting"]
+    assert names(q="ketahanan") == ["stunting"]
+    assert names(fq="periodicity:bulanan") == ["dbd"]
+    assert names(fq="dataset_type:indikator", sort="name asc") == [
+        "dbd", "stunting"]
+    result = search(**{"facet.field": ["periodicity"]})
+    assert result["facets"]["periodicity"] == {"bulanan": 1, "tahunan": 1}

@@ -356,3 +356,36 @@ def test_columns_of_a_private_table_stay_private(app, create_with_upload):
                             context=as_user(factories.User()),
                             id=resource["id"])
     assert "jumlah_penduduk" in app.get(url, headers=login(app, user)).body
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestColumnsAreSearchable:
+    """res_columns: the names and titles of a resource's Table Schema."""
+
+    def test_column_names_and_titles_find_the_indicator(self, search):
+        org = factories.Organization()
+        indikator(org, name="produksi-jagung", resources=[{
+            "url": "http://example.com/jagung.csv", "format": "CSV",
+            "schema": {"fields": [{"name": "luas_tanam", "type": "number",
+                                   "title": "Luas Tanam Jagung Hibrida"}]}}])
+        indikator(org, name="lain")
+        found = [d["name"] for d in search(q="hibrida")["results"]]
+        assert found == ["produksi-jagung"]
+        found = [d["name"] for d in search(q="luas_tanam")["results"]]
+        assert found == ["produksi-jagung"]
+
+    def test_columns_of_a_private_indicator_are_found_by_members_only(
+            self, search):
+        member = factories.User()
+        org = factories.Organization(
+            users=[{"name": member["name"], "capacity": "editor"}])
+        indikator(org, name="rahasia", private=True, resources=[{
+            "url": "http://example.com/r.csv", "format": "CSV",
+            "schema": {"fields": [{"name": "kasus",
+                                   "title": "Kasus Terselubung"}]}}])
+        for user in (None, factories.User()["name"]):
+            assert search(user=user, include_private=True,
+                          q="terselubung")["count"] == 0
+        result = search(user=member["name"], include_private=True,
+                        q="terselubung")
+        assert [d["name"] for d in result["results"]] == ["rahasia"]
