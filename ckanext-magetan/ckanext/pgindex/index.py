@@ -271,7 +271,7 @@ def index_datasets(pkg_dicts: list[dict[str, Any]],
                    reread: Optional[Callable[[str], Optional[dict[str, Any]]]]
                    = None,
                    on_error: Optional[Callable[[str, Exception], None]]
-                   = None) -> int:
+                   = None, keep_unknown: bool = False) -> int:
     """Write (or remove) the index rows of datasets; the one way in.
 
     Every path that indexes (a dataset change, ``ckan search-index
@@ -281,7 +281,10 @@ def index_datasets(pkg_dicts: list[dict[str, Any]],
     lock:
 
     * a dataset that is gone, or deleted while
-      ``ckan.search.remove_deleted_packages`` is on, loses its index row;
+      ``ckan.search.remove_deleted_packages`` is on, loses its index row
+      (with ``keep_unknown``, a dict of a dataset the database has never
+      held is indexed as given, as CKAN's index contract expects of
+      ``index_package``);
     * a dict older than the committed dataset (an edit committed since it
       was read) is read again with ``reread`` (the lock keeps it current)
       or, without ``reread``, skipped: the edit's own transaction indexed
@@ -309,11 +312,12 @@ def index_datasets(pkg_dicts: list[dict[str, Any]],
     for package_id in sorted(dicts):
         pkg_dict = dicts[package_id]
         row = rows.get(package_id)
-        if row is None or _removed(row.state) or _removed(
-                pkg_dict.get("state")):
+        unknown = row is None
+        if (unknown and not keep_unknown) or _removed(
+                pkg_dict.get("state")) or (row and _removed(row.state)):
             removed.append(package_id)
             continue
-        if not _same_version(pkg_dict, row):
+        if not unknown and not _same_version(pkg_dict, row):
             fresh = reread(package_id) if reread else None
             if fresh is None:
                 log.debug("Dataset %s changed since it was read; its newer "
@@ -338,7 +342,7 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
                       defer_commit: bool = False) -> None:
         if pkg_dict is None:
             return
-        if index_datasets([pkg_dict]):
+        if index_datasets([pkg_dict], keep_unknown=True):
             log.debug("Indexed dataset %s", pkg_dict.get("name"))
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
