@@ -26,7 +26,7 @@ from ckanext.pgindex.document import is_faceted
 from ckanext.pgindex.errors import SearchSyntaxError
 from ckanext.pgindex.solr_syntax import (
     COLUMN_FIELDS, FIELD_NAME, Condition, SearchBudget, SearchLimitError,
-    SqlParams, check_text, check_unsupported, parse, translate,
+    SqlParams, check_text, check_unsupported, parse, to_sql,
 )
 
 log = logging.getLogger(__name__)
@@ -260,7 +260,7 @@ def _conditions(query: dict[str, Any], labels: Optional[list[str]],
         budget.spend_characters(name, value)
     for name, value in filters:
         if value.strip():
-            condition = translate(name, parse(name, value, budget), params)
+            condition = to_sql(name, parse(name, value, budget), params)
             conditions.append(condition.sql)
     if not any("+state:" in value for _, value in filters):
         conditions.append("d.state = 'active'")
@@ -298,7 +298,7 @@ def _free_text(q: str, def_type: Optional[str], params: SqlParams,
             return Condition("TRUE")
         # each word quoted, so that none is read as an operator
         node = parse("q", " ".join(f'"{word}"' for word in words), budget)
-    return translate("q", node, params)
+    return to_sql("q", node, params)
 
 
 def _integer(value: Any, name: str, minimum: int = 0,

@@ -180,7 +180,7 @@ def parse(parameter: str, value: str,
     return node
 
 
-def translate(parameter: str, node: tree.Item, params: SqlParams) -> Condition:
+def to_sql(parameter: str, node: tree.Item, params: SqlParams) -> Condition:
     """The SQL condition of a parsed q or fq value."""
     try:
         return Translator(parameter, params).translate(node)
