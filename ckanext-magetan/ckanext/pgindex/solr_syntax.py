@@ -442,7 +442,9 @@ class Translator:
             raise self.error(tk._(
                 "Ranges are not supported on the text field {name}.").format(
                     name=fieldname))
-        numeric = all(b is None or _is_number(b) for b in bounds)
+        # text columns (id, name...) compare as text, whatever the bounds
+        numeric = fieldname not in COLUMN_FIELDS and all(
+            b is None or _is_number(b) for b in bounds)
         if fieldname in COLUMN_FIELDS:
             value_sql = COLUMN_FIELDS[fieldname]
             source = ""
