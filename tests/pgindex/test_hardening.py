@@ -342,7 +342,8 @@ class TestSort:
     def test_only_known_fields_sort(self, corpus):
         for sort in ("name asc", "title_string desc", "metadata_modified desc",
                      "regions asc", "num_resources desc",
-                     "score desc, name asc"):
+                     "score desc, name asc", "views_recent desc",
+                     "view_recent desc"):
             assert search(sort=sort)["count"] == 3
         for sort in ("regions_x asc", "name asc, notes_x desc",
                      "res_extras_x asc"):

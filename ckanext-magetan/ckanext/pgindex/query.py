@@ -412,6 +412,10 @@ SORTABLE_COLUMNS = {
     "metadata_created": "hits.metadata_created",
     "title_string": "hits.title_sort", "name": "hits.name", "id": "hits.id",
 }
+# Fields CKAN itself sorts by although no document may have them: tracking's
+# counts (the dataset page offers "views_recent desc") and the home page's
+# "view_recent desc" (ckan/views/home.py). Without values they sort last.
+CKAN_SORT_FIELDS = {"views_recent", "views_total", "view_recent"}
 
 
 def _order_by(sort: Any) -> str:
@@ -446,7 +450,7 @@ def _order_by(sort: Any) -> str:
         elif name in COLUMN_FIELDS:
             column = f"hits.{name}"
         elif FIELD_NAME.match(name):
-            if not _is_indexed(name):
+            if name not in CKAN_SORT_FIELDS and not _is_indexed(name):
                 raise SearchSyntaxError("sort", tk._(
                     'Cannot sort by "{name}": no indexed dataset has this '
                     "field.").format(name=name))
