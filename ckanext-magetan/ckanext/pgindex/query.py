@@ -132,7 +132,7 @@ def _execute(statement: str, values: dict[str, Any]) -> list[Any]:
     that fails leaves the caller's transaction, and any write it made
     before searching, as it was.
     """
-    timeout = config.get("ckanext.pgindex.statement_timeout")
+    timeout = int(config.get("ckanext.pgindex.statement_timeout") or 0)
     savepoint = model.Session.begin_nested()
     try:
         # JIT compiling a statement of many clauses takes seconds, far more
