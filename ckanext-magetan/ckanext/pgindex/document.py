@@ -43,10 +43,28 @@ RESOURCE_FIELDS = {
 # The version of the rows build_document() writes. Bump it whenever a change
 # to this module (or to how index.py stores a document) changes what is
 # stored for the same dataset: start-up then asks for a rebuild.
-DOCUMENT_FORMAT = 2
+DOCUMENT_FORMAT = 3  # 3: words joined by / or - split, JSON-list strings as items
 
 # Facet values longer than this get no term (they stay filterable).
 FACET_VALUE_MAX = 200
+
+# Characters that join words in titles, units and names ("Desa/Kelurahan",
+# "jiwa/km²", "Angka-Harapan"): Solr's tokenizer splits there, while
+# PostgreSQL's `simple` parser would keep "desa/kelurahan" as one file-path
+# token. Both the index and the query split with split_words().
+WORD_JOINERS = "/-"
+_JOINERS_TO_SPACES = str.maketrans(WORD_JOINERS, " " * len(WORD_JOINERS))
+
+
+def split_words(text: str) -> str:
+    """``text`` with the characters that join words made spaces."""
+    return text.translate(_JOINERS_TO_SPACES)
+
+
+def split_words_sql(expression: str) -> str:
+    """:func:`split_words` as SQL, over the text ``expression``."""
+    return (f"translate({expression}, '{WORD_JOINERS}', "
+            f"'{' ' * len(WORD_JOINERS)}')")
 
 # Fields that carry no words a person would search for.
 TECHNICAL_FIELDS = {
@@ -241,8 +259,32 @@ def _as_strings(value: Any) -> Iterable[str]:
             yield from _as_strings(item)
     elif isinstance(value, dict):
         yield json.dumps(value, sort_keys=True, ensure_ascii=False)
+    elif isinstance(value, str):
+        items = _json_string_list(value)
+        if items is None:
+            yield value
+        else:
+            yield from items
     else:
         yield str(value)
+
+
+def _json_string_list(value: str) -> list[str] | None:
+    """The items of a string holding a JSON array of strings, else None.
+
+    ckanext-scheming's multiple_checkbox and multiple_select store their
+    values as ``'["a", "b"]'``; ``field:a`` then finds the dataset.
+    """
+    text = value.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(items, list) and all(isinstance(i, str) for i in items):
+        return items
+    return None
 
 
 def _iso_date(value: Any) -> str | None:
@@ -295,7 +337,7 @@ def _weighted_text(flat: dict[str, Any], fields: dict[str, list[str]],
                 or key.endswith("_date")):
             continue
         weight_c.extend(v for v in words(key) if not _looks_technical(v))
-    return {w: " ".join(filter(None, text))
+    return {w: split_words(" ".join(filter(None, text)))
             for w, text in (("A", weight_a), ("B", weight_b), ("C", weight_c),
                             ("D", weight_d))}
 

@@ -26,8 +26,8 @@ from ckanext.pgindex.model import TERM_FIELD_SHIFT
 from ckanext.pgindex.document import is_faceted
 from ckanext.pgindex.errors import SearchSyntaxError
 from ckanext.pgindex.solr_syntax import (
-    COLUMN_FIELDS, FIELD_NAME, Condition, SqlParams,
-    Translator, check_unsupported, parse,
+    COLUMN_FIELDS, FIELD_NAME, Condition, SearchBudget, SearchLimitError,
+    SqlParams, check_text, check_unsupported, parse, to_sql,
 )
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,13 @@ MULTI_VALUED = {"tags", "groups", "res_name", "res_description",
                 "permission_labels"}
 # ts_rank_cd weights for D, C, B, A (resource, text, labels, title)
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+# The largest number LIMIT, OFFSET and the counts take (a bigint).
+BIGINT_MAX = 2 ** 63 - 1
+MAX_FACET_FIELDS = 100
+MAX_SORT_FIELDS = 20
+# SQLSTATEs: query_canceled (the statement timeout), program_limit_exceeded
+QUERY_CANCELED = "57014"
+PROGRAM_LIMIT = "54"
 
 
 class PostgresPackageSearchQuery(PackageSearchQuery):
@@ -87,6 +94,7 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             raise SearchSyntaxError(
                 "search", tk._("Invalid search parameters: {names}").format(
                     names=", ".join(sorted(unknown))))
+        _check_strings(query)
         query = local_params.rewrite(query)
         params = SqlParams()
         conditions, rank = _conditions(query, permission_labels, params)
@@ -97,20 +105,14 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         facet_fields = _facet_fields(query)
         limit = _integer(query.get("facet.limit",
                                    config.get("search.facets.limit")),
-                         "facet.limit")
+                         "facet.limit", minimum=-BIGINT_MAX)
         mincount = _integer(query.get("facet.mincount", 1), "facet.mincount")
 
         statement = _statement(where=conditions, rank=rank, order=order,
                                fl=fl, facet_fields=facet_fields, limit=limit,
                                mincount=mincount, rows=rows, start=start,
                                params=params)
-        try:
-            result = model.Session.execute(sa.text(statement), params.values)
-        except sa.exc.DataError as error:
-            model.Session.rollback()
-            raise SearchSyntaxError("q", tk._(
-                "The search could not be run: {error}").format(
-                    error=str(error.orig).split("\n")[0]))
+        result = _execute(statement, params.values)
 
         self.count = 0
         self.results = []
@@ -123,6 +125,58 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             else:
                 self.facets[row.facet][row.value] = row.n
         return {"results": self.results, "count": self.count}
+
+
+def _execute(statement: str, values: dict[str, Any]) -> list[Any]:
+    """The rows of the search statement, run inside a savepoint.
+
+    The savepoint is always rolled back (a search writes nothing): that
+    ends its local settings (``statement_timeout``, ``jit``), and a search
+    that fails leaves the caller's transaction, and any write it made
+    before searching, as it was.
+    """
+    timeout = int(config.get("ckanext.pgindex.statement_timeout") or 0)
+    savepoint = model.Session.begin_nested()
+    try:
+        # JIT compiling a statement of many clauses takes seconds, far more
+        # than running it on an index
+        model.Session.execute(sa.text(
+            "SELECT set_config('jit', 'off', true)"
+            + (", set_config('statement_timeout', :t, true)" if timeout > 0
+               else "")), {"t": f"{timeout}ms"})
+        return model.Session.execute(sa.text(statement), values).all()
+    except sa.exc.DBAPIError as error:
+        code = getattr(error.orig, "pgcode", None) or ""
+        if code == QUERY_CANCELED:
+            raise SearchSyntaxError("search", tk._(
+                "The search took too long and was stopped (after {seconds} "
+                "seconds): make it simpler or narrower.").format(
+                    seconds=f"{timeout / 1000:g}"))
+        if isinstance(error, sa.exc.DataError) or code.startswith(
+                PROGRAM_LIMIT):
+            log.warning("A search could not be run: %s",
+                        str(error.orig).split("\n")[0])
+            raise SearchSyntaxError("search", tk._(
+                "The search could not be run: check the values of q, fq "
+                "and fq_list."))
+        raise
+    finally:
+        savepoint.rollback()
+
+
+def _check_strings(query: dict[str, Any]) -> None:
+    """Refuse NUL characters and unpaired surrogates in any parameter."""
+    for name, value in query.items():
+        pending = [value]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, str):
+                check_text(name, item)
+            elif isinstance(item, (list, tuple)):
+                pending.extend(item)
+            elif isinstance(item, dict):
+                pending.extend(item.keys())
+                pending.extend(item.values())
 
 
 def _statement(*, where: list[str], rank: list[str], order: str,
@@ -194,15 +248,24 @@ def _conditions(query: dict[str, Any], labels: Optional[list[str]],
     conditions: list[str] = [f"d.site_id = {params(config.get('ckan.site_id'))}"]
     rank: list[str] = []
     filters: list[tuple[str, str]] = []
+    budget = SearchBudget()
     if query.get("fq"):
         filters.append(("fq", query["fq"]))
-    for item in query.get("fq_list") or []:
+    fq_list = query.get("fq_list") or []
+    if not isinstance(fq_list, (list, tuple)):
+        raise SearchSyntaxError("fq_list", tk._("Must be a list of strings."))
+    for item in fq_list:
         filters.append(("fq_list", item))
-    for name, value in filters:
+    q = query.get("q")
+    if q is not None and not isinstance(q, str):
+        raise SearchSyntaxError("q", tk._("Must be a string."))
+    for name, value in filters + [("q", q or "")]:
         if not isinstance(value, str):
             raise SearchSyntaxError(name, tk._("Must be a string."))
+        budget.spend_characters(name, value)
+    for name, value in filters:
         if value.strip():
-            condition = Translator(name, params).translate(parse(name, value))
+            condition = to_sql(name, parse(name, value, budget), params)
             conditions.append(condition.sql)
     if not any("+state:" in value for _, value in filters):
         conditions.append("d.state = 'active'")
@@ -210,18 +273,16 @@ def _conditions(query: dict[str, Any], labels: Optional[list[str]],
         conditions.append(
             f"d.permission_labels && {params(list(labels), 'text[]')}")
 
-    q = query.get("q")
     if isinstance(q, str) and q.strip() and q.strip() not in ("*:*", '""',
                                                               "''"):
-        condition = _free_text(q, query.get("defType"), params)
+        condition = _free_text(q, query.get("defType"), params, budget)
         conditions.append(condition.sql)
         rank.extend(condition.rank)
-    elif q is not None and not isinstance(q, str):
-        raise SearchSyntaxError("q", tk._("Must be a string."))
     return conditions, rank
 
 
-def _free_text(q: str, def_type: Optional[str], params: SqlParams) -> Condition:
+def _free_text(q: str, def_type: Optional[str], params: SqlParams,
+               budget: SearchBudget) -> Condition:
     """``q``: Lucene syntax; a plain query that does not parse is read as words.
 
     CKAN sends ``q`` without a colon to Solr's forgiving dismax parser, so
@@ -231,22 +292,39 @@ def _free_text(q: str, def_type: Optional[str], params: SqlParams) -> Condition:
     check_unsupported("q", q)
     lenient = ":" not in q and def_type != "lucene"
     try:
-        node = parse("q", q)
+        node = parse("q", q, budget)
+    except SearchLimitError:
+        raise
     except SearchSyntaxError:
         if not lenient:
             raise
         words = re.findall(r"\w[\w.\-]*", q)
         if not words:
             return Condition("TRUE")
-        node = parse("q", " ".join(words))
-    return Translator("q", params).translate(node)
+        # each word quoted, so that none is read as an operator
+        node = parse("q", " ".join(f'"{word}"' for word in words), budget)
+    return to_sql("q", node, params)
 
 
-def _integer(value: Any, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise SearchSyntaxError(name, tk._("Must be a whole number."))
+def _integer(value: Any, name: str, minimum: int = 0,
+             maximum: int = BIGINT_MAX) -> int:
+    """A whole number parameter, from ``minimum`` to ``maximum``."""
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]{1,19}\s*",
+                                                 value):
+        number = int(value)
+    else:
+        number = None
+    if number is None or not minimum <= number <= maximum:
+        raise SearchSyntaxError(name, tk._(
+            "Must be a whole number from {minimum} to {maximum}.").format(
+                minimum=minimum, maximum=maximum))
+    return number
 
 
 def _field_list(fl: Any) -> list[str]:
@@ -318,15 +396,13 @@ def _result(row: Any, fl: list[str]) -> Any:
 
 
 def _solr_date(value: Any) -> Optional[str]:
-    """A timestamp as Solr returns it: UTC, to the millisecond, with a Z."""
+    """A timestamp as CKAN shows it (UTC, with its fractional seconds), plus
+    Solr's Z: the exact instant, so that it can bound a range."""
     if not value:
         return None
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    value = value.astimezone(timezone.utc)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    millis = value.microsecond // 1000
-    return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
 
 
 def _facet_fields(query: dict[str, Any]) -> list[str]:
@@ -340,6 +416,10 @@ def _facet_fields(query: dict[str, Any]) -> list[str]:
             fields = [fields]
     if not isinstance(fields, list):
         raise SearchSyntaxError("facet.field", tk._("Must be a list."))
+    if len(fields) > MAX_FACET_FIELDS:
+        raise SearchSyntaxError("facet.field", tk._(
+            "Too many facet fields: at most {limit}.").format(
+                limit=MAX_FACET_FIELDS))
     for name in fields:
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             raise SearchSyntaxError("facet.field", tk._(
@@ -353,15 +433,29 @@ SORTABLE_COLUMNS = {
     "metadata_created": "hits.metadata_created",
     "title_string": "hits.title_sort", "name": "hits.name", "id": "hits.id",
 }
+# Fields CKAN itself sorts by although no document may have them: tracking's
+# counts (the dataset page offers "views_recent desc") and the home page's
+# "view_recent desc" (ckan/views/home.py). Without values they sort last.
+CKAN_SORT_FIELDS = {"views_recent", "views_total", "view_recent"}
 
 
 def _order_by(sort: Any) -> str:
-    """SQL ORDER BY of a Solr sort (``score desc, metadata_modified desc``)."""
+    """SQL ORDER BY of a Solr sort (``score desc, metadata_modified desc``).
+
+    A field is sortable if it is a column (``SORTABLE_COLUMNS``,
+    ``COLUMN_FIELDS``) or the index has seen it (:func:`_is_indexed`);
+    any other name is refused, as Solr refuses an unknown field.
+    """
     sort = sort or "score desc, metadata_modified desc"
     if not isinstance(sort, str):
         raise SearchSyntaxError("sort", tk._("Must be a string."))
+    parts = sort.split(",")
+    if len(parts) > MAX_SORT_FIELDS:
+        raise SearchSyntaxError("sort", tk._(
+            "Too many sort fields: at most {limit}.").format(
+                limit=MAX_SORT_FIELDS))
     clauses = []
-    for part in sort.split(","):
+    for part in parts:
         words = part.split()
         if not words:
             continue
@@ -377,6 +471,10 @@ def _order_by(sort: Any) -> str:
         elif name in COLUMN_FIELDS:
             column = f"hits.{name}"
         elif FIELD_NAME.match(name):
+            if name not in CKAN_SORT_FIELDS and not _is_indexed(name):
+                raise SearchSyntaxError("sort", tk._(
+                    'Cannot sort by "{name}": no indexed dataset has this '
+                    "field.").format(name=name))
             column = f"(hits.fields -> '{name}' ->> 0)"
         else:
             raise SearchSyntaxError("sort", tk._(
@@ -385,3 +483,22 @@ def _order_by(sort: Any) -> str:
         clauses.append(f"{column} {direction} NULLS LAST")
     clauses.append("hits.id ASC")
     return ", ".join(clauses)
+
+
+def _is_indexed(name: str) -> bool:
+    """Whether the index has seen field ``name``, so that it can sort by it.
+
+    Facet fields are registered in ``pgindex_field`` when a document first
+    has them (one indexed lookup). The few fields never counted as facets
+    (``NOT_FACETED``: ``num_resources``, ``title``...) are looked for in the
+    documents; ``extras_*`` copies (text in CKAN's Solr schema) never sort.
+    """
+    if name.startswith(("extras_", "res_extras_")):
+        return False
+    if is_faceted(name):
+        sql = "SELECT EXISTS (SELECT 1 FROM pgindex_field WHERE name = :name)"
+    else:
+        sql = ("SELECT EXISTS (SELECT 1 FROM pgindex_document "
+               "WHERE site_id = :site AND fields ? :name)")
+    return bool(model.Session.execute(sa.text(sql), {
+        "name": name, "site": config.get("ckan.site_id")}).scalar())

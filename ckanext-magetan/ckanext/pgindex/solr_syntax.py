@@ -8,24 +8,32 @@ Solr schema: ``title``, ``notes``, ``text``, ``res_name``,
 tokenized text; every other field is an exact string, as Solr's catch-all
 ``*`` field is; ``metadata_created``/``metadata_modified`` and ``*_date``
 fields are dates with Solr's date math (``NOW-1DAY/DAY``).
+
+Every search is bounded (see "What a search survives" in docs/pgindex.md):
+its length, its number of clauses and how deeply they nest are capped
+before anything is translated, and luqum's parser, which is not
+thread-safe, is used through a copy of its own in every thread.
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
+import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any, Callable
 
-from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
-from luqum import tree
+from luqum import parser as luqum_parser, tree
 from luqum.exceptions import ParseError
-from luqum.parser import parser
 
 from ckan.plugins import toolkit as tk
 
-from ckanext.pgindex.document import FACET_VALUE_MAX, is_faceted
+from ckanext.pgindex.document import (
+    FACET_VALUE_MAX, is_faceted, split_words, split_words_sql,
+)
 from ckanext.pgindex.errors import SearchSyntaxError
 
 # Fields CKAN's Solr schema tokenizes (matched word by word).
@@ -41,6 +49,14 @@ FIELD_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 LOCAL_PARAMS = re.compile(r"(?:^|[^\\])(?:\\\\)*\{!")
 MAGIC_FIELDS = re.compile(r"(?<![\w\\])_(?:query|val)_\s*:")
 DATE_MATH = re.compile(r"([+-])(\d+)([A-Z]+)|/([A-Z]+)")
+# An ISO 8601 date or time in UTC, as precise as its writer wanted.
+ISO_MOMENT = re.compile(
+    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:T(?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})"
+    r"(?:\.(?P<fraction>\d+))?)?)?)?)?)?Z?")
+# How *_date values are indexed (document.py): ISO 8601 UTC text.
+INDEXED_DATE = ("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                "([.][0-9]+)?Z$")
 UNITS = {
     "YEAR": "years", "YEARS": "years", "MONTH": "months", "MONTHS": "months",
     "DAY": "days", "DAYS": "days", "DATE": "days", "HOUR": "hours",
@@ -51,6 +67,41 @@ UNITS = {
 TRUNCATE = [("years", "month", 1), ("months", "day", 1), ("days", "hour", 0),
             ("hours", "minute", 0), ("minutes", "second", 0),
             ("seconds", "microsecond", 0)]
+
+
+# Limits of one search: q, fq and every fq_list item together.
+MAX_QUERY_LENGTH = 10_000  # characters
+MAX_CLAUSES = 1024  # terms, phrases and ranges, as Solr's maxBooleanClauses
+MAX_DEPTH = 40  # levels of parentheses, operators and field groups
+MAX_DATE_AMOUNT = 10 ** 6  # the largest number in date math (+1000000DAYS)
+
+
+class SearchLimitError(SearchSyntaxError):
+    """A search past one of the limits: too long, too many clauses, too
+    deeply nested. Never read again as plain words."""
+
+
+@dataclass
+class SearchBudget:
+    """What is left of the limits of one search while its parts are read."""
+
+    characters: int = MAX_QUERY_LENGTH
+    clauses: int = MAX_CLAUSES
+
+    def spend_characters(self, parameter: str, value: str) -> None:
+        self.characters -= len(value)
+        if self.characters < 0:
+            raise SearchLimitError(parameter, tk._(
+                "The search is too long: q, fq and fq_list may hold at most "
+                "{limit} characters together.").format(limit=MAX_QUERY_LENGTH))
+
+    def spend_clauses(self, parameter: str, count: int) -> None:
+        self.clauses -= count
+        if self.clauses < 0:
+            raise SearchLimitError(parameter, tk._(
+                "Too many clauses: q, fq and fq_list may hold at most {limit} "
+                "terms, phrases and ranges together.").format(
+                    limit=MAX_CLAUSES))
 
 
 @dataclass
@@ -83,13 +134,126 @@ def check_unsupported(parameter: str, value: str) -> None:
             "The magic fields _query_ and _val_ are not supported."))
 
 
-def parse(parameter: str, value: str) -> tree.Item:
+def check_text(parameter: str, value: str) -> None:
+    """Refuse characters PostgreSQL cannot store: NUL, unpaired surrogates."""
+    if "\x00" in value or UNPAIRED_SURROGATE.search(value):
+        raise SearchSyntaxError(parameter, tk._(
+            "Contains a character that is not allowed (a NUL character or "
+            "an unpaired surrogate)."))
+
+
+UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
+
+_thread_state = threading.local()
+
+
+def _parse_tree(value: str) -> tree.Item:
+    """luqum's parse, with this thread's own copy of its parser and lexer.
+
+    luqum's module-level ply parser and lexer keep the state of the parse
+    in progress, so two threads parsing at once corrupt each other's
+    trees. The copies share the (read-only) parsing tables.
+    """
+    state = _thread_state.__dict__
+    if "parser" not in state:
+        own = copy.copy(luqum_parser.parser)
+        # luqum replaces the shared parser's parse with one bound to it
+        own.__dict__.pop("parse", None)
+        state["parser"] = own
+        state["lexer"] = luqum_parser.lexer.clone()
+    return state["parser"].parse(value, lexer=state["lexer"])
+
+
+def parse(parameter: str, value: str,
+          budget: SearchBudget | None = None) -> tree.Item:
+    """The luqum tree of a q or fq value, within the limits of the search."""
     check_unsupported(parameter, value)
     try:
-        return parser.parse(value)
-    except (ParseError, TypeError, ValueError) as error:
+        node = _parse_tree(_solr_operators(value))
+    except RecursionError:
+        raise _too_deep(parameter)
+    except (ParseError, TypeError, ValueError, ArithmeticError) as error:
         raise SearchSyntaxError(parameter, tk._(
             "Invalid query syntax: {error}").format(error=_short(error)))
+    (budget or SearchBudget()).spend_clauses(parameter,
+                                             _count_clauses(parameter, node))
+    return node
+
+
+def to_sql(parameter: str, node: tree.Item, params: SqlParams) -> Condition:
+    """The SQL condition of a parsed q or fq value."""
+    try:
+        return Translator(parameter, params).translate(node)
+    except RecursionError:
+        raise _too_deep(parameter)
+
+
+def _too_deep(parameter: str) -> SearchLimitError:
+    return SearchLimitError(parameter, tk._(
+        "The query is nested too deeply: at most {limit} levels of "
+        "parentheses and operators.").format(limit=MAX_DEPTH))
+
+
+def _count_clauses(parameter: str, node: tree.Item) -> int:
+    """The number of clauses (terms, phrases, ranges) of a tree; refuses
+    trees nested deeper than MAX_DEPTH. Iterative, so any depth is safe."""
+    clauses = 0
+    stack = [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep(parameter)
+        children = item.children
+        if not children or isinstance(item, (tree.Range, tree.From,
+                                             tree.To)):
+            clauses += 1
+            continue
+        stack.extend((child, depth + 1) for child in children)
+    return clauses
+
+
+def _solr_operators(value: str) -> str:
+    """Solr's ``&&``, ``||`` and ``!`` as the AND, OR and NOT luqum knows.
+
+    As in Lucene's parser, ``&&`` and ``||`` count only as words of their
+    own and ``!`` only at the start of a word; quoted phrases, escaped
+    characters and range bounds are left alone.
+    """
+    if not any(mark in value for mark in ("&&", "||", "!")):
+        return value
+    out: list[str] = []
+    index, quoted, ranges = 0, False, 0
+    length = len(value)
+
+    def boundary(position: int) -> bool:
+        return (position < 0 or position >= length
+                or value[position].isspace() or value[position] in "()")
+
+    while index < length:
+        char = value[index]
+        if char == "\\":
+            out.append(value[index:index + 2])
+            index += 2
+            continue
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "[{":
+            ranges += 1
+        elif not quoted and char in "]}" and ranges:
+            ranges -= 1
+        elif not quoted and not ranges and boundary(index - 1):
+            pair = value[index:index + 2]
+            if pair in ("&&", "||") and boundary(index + 2):
+                out.append(" AND " if pair == "&&" else " OR ")
+                index += 2
+                continue
+            if char == "!":
+                out.append(" NOT ")
+                index += 1
+                continue
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def _short(error: Exception) -> str:
@@ -193,8 +357,8 @@ class Translator:
         if fieldname in DATE_COLUMNS or fieldname.endswith("_date"):
             if wildcard and raw == "*":
                 return self.exists(fieldname)
-            moment = self.date(value)
-            return self.range_sql(fieldname, moment, moment, True, True)
+            start, end = self.date(value)
+            return self.range_sql(fieldname, start, end)
         if fieldname == "permission_labels":
             if wildcard:
                 raise self.error(tk._("Wildcards are not supported here."))
@@ -251,14 +415,17 @@ class Translator:
             # Only punctuation: nothing to look for, so it matches nothing.
             return Condition("FALSE")
         elif phrase:
-            tsquery = f"phraseto_tsquery('simple', {self.params(value)})"
+            tsquery = ("phraseto_tsquery('simple', "
+                       f"{self.params(split_words(value))})")
         else:
-            tsquery = f"plainto_tsquery('simple', {self.params(value)})"
+            tsquery = ("plainto_tsquery('simple', "
+                       f"{self.params(split_words(value))})")
         if fieldname == "text":
             return Condition(f"d.search_vector @@ {tsquery}",
                              [] if negated else [tsquery])
-        vector = ("to_tsvector('simple', pgindex_field_text("
-                  f"d.fields, d.texts, {self.params(fieldname)}))")
+        field_text = ("pgindex_field_text(d.fields, d.texts, "
+                      f"{self.params(fieldname)})")
+        vector = f"to_tsvector('simple', {split_words_sql(field_text)})"
         return Condition(f"{vector} @@ {tsquery}")
 
     # -- ranges and dates ----------------------------------------------------
@@ -274,15 +441,15 @@ class Translator:
                     else _unescape(node.value))
             bounds.append(None if text == "*" else text)
         if fieldname in DATE_COLUMNS or fieldname.endswith("_date"):
-            low_value, high_value = (None if b is None else self.date(b)
-                                     for b in bounds)
-            return self.range_sql(fieldname, low_value, high_value,
-                                  include_low, include_high)
+            return self.date_range(fieldname, bounds[0], bounds[1],
+                                   include_low, include_high)
         if fieldname in ("text", "*") or fieldname in TEXT_FIELDS:
             raise self.error(tk._(
                 "Ranges are not supported on the text field {name}.").format(
                     name=fieldname))
-        numeric = all(b is None or _is_number(b) for b in bounds)
+        # text columns (id, name...) compare as text, whatever the bounds
+        numeric = fieldname not in COLUMN_FIELDS and all(
+            b is None or _is_number(b) for b in bounds)
         if fieldname in COLUMN_FIELDS:
             value_sql = COLUMN_FIELDS[fieldname]
             source = ""
@@ -297,7 +464,7 @@ class Translator:
                                            (bounds[1], include_high, "<")):
             if bound is None:
                 continue
-            param = self.params(float(bound) if numeric else bound,
+            param = self.params(Decimal(bound) if numeric else bound,
                                 "numeric" if numeric else None)
             checks.append(f"{value_sql} {operator}{'=' if inclusive else ''} "
                           f"{param}")
@@ -306,74 +473,140 @@ class Translator:
             return Condition(f"({predicate})")
         return Condition(f"EXISTS (SELECT 1 {source}{predicate})")
 
-    def range_sql(self, fieldname: str, low: datetime | None,
-                  high: datetime | None, include_low: bool,
-                  include_high: bool) -> Condition:
-        column = DATE_COLUMNS.get(fieldname, "v")
+    def date_range(self, fieldname: str, low: str | None, high: str | None,
+                   include_low: bool, include_high: bool) -> Condition:
+        """A range of dates; each bound stands for the period it names.
 
-        def cast(moment: datetime) -> str:
-            if fieldname in DATE_COLUMNS:
-                return self.params(moment, "timestamptz")
-            # *_date values are indexed as ISO 8601 UTC text
-            return self.params(
-                moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"))
-
-        checks = [f"{column} IS NOT NULL"]
+        ``[2026-01 TO 2026-03]`` runs from the first instant of January to
+        the last of March: an inclusive bound includes its whole period, an
+        exclusive one leaves it out.
+        """
+        start: datetime | None = None
+        end: datetime | None = None
         if low is not None:
-            checks.append(f"{column} >{'=' if include_low else ''} {cast(low)}")
+            low_start, low_end = self.date(low)
+            start = low_start if include_low else low_end
+            if start is None:  # after the end of time
+                return Condition("FALSE")
         if high is not None:
-            checks.append(
-                f"{column} <{'=' if include_high else ''} {cast(high)}")
+            high_start, high_end = self.date(high)
+            end = high_end if include_high else high_start
+        return self.range_sql(fieldname, start, end)
+
+    def range_sql(self, fieldname: str, start: datetime | None,
+                  end: datetime | None) -> Condition:
+        """Dates from ``start`` (included) to ``end`` (excluded)."""
+        if fieldname in DATE_COLUMNS:
+            column = DATE_COLUMNS[fieldname]
+        else:
+            # *_date values are indexed as ISO 8601 UTC text, compared as
+            # instants (as text, "…:30.5Z" would sort before "…:30Z").
+            column = "m.moment"
+        checks = [f"{column} IS NOT NULL"]
+        if start is not None:
+            checks.append(f"{column} >= {self.params(start, 'timestamptz')}")
+        if end is not None:
+            checks.append(f"{column} < {self.params(end, 'timestamptz')}")
         predicate = " AND ".join(checks)
         if fieldname in DATE_COLUMNS:
             return Condition(f"({predicate})")
         return Condition(
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.fields -> "
-            f"{self.params(fieldname)}) AS v WHERE {predicate})")
+            "EXISTS (SELECT 1 FROM (SELECT CASE WHEN v ~ "
+            f"{self.params(INDEXED_DATE)} THEN v::timestamptz END AS moment "
+            "FROM jsonb_array_elements_text(d.fields -> "
+            f"{self.params(fieldname)}) AS v) AS m WHERE {predicate})")
 
-    def date(self, text: str) -> datetime:
-        """A point in time, from ISO 8601 or Solr date math (NOW-7DAYS/DAY)."""
-        return parse_solr_date(text, self.error)
+    def date(self, text: str) -> tuple[datetime, datetime | None]:
+        """The period a date names, from ISO 8601 or Solr date math."""
+        return parse_solr_period(text, self.error)
 
 
-def parse_solr_date(text: str,
-                    error: Callable[[str], Exception]) -> datetime:
+def parse_solr_period(text: str, error: Callable[[str], Exception]
+                      ) -> tuple[datetime, datetime | None]:
+    """The period ``[start, end)`` a date value names, in UTC.
+
+    An ISO 8601 value stands for everything its precision covers
+    (``2026-12-01`` is that whole day, ``…T10:20:30Z`` that second); with
+    date math (``NOW-7DAYS/DAY``) it is one instant, as in Solr. ``end`` is
+    None past the year 9999.
+    """
     stripped = text.strip()
-    base_match = re.match(r"^(NOW|[0-9][0-9T:.\-]*Z?)", stripped)
-    if not base_match:
-        raise error(tk._("Invalid date: {value}").format(value=text))
-    base, rest = base_match.group(1), stripped[base_match.end():]
-    try:
-        moment = (datetime.now(timezone.utc) if base == "NOW"
-                  else isoparse(base))
-    except ValueError:
-        raise error(tk._("Invalid date: {value}").format(value=text))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+    iso = ISO_MOMENT.match(stripped)
+    if stripped.startswith("NOW"):
+        moment, rest = datetime.now(timezone.utc), stripped[3:]
+        step: relativedelta | None = None
+    elif iso and iso.group("year"):
+        rest = stripped[iso.end():]
+        try:
+            moment, step = _iso_start(iso)
+        except ValueError:
+            raise error(tk._("Invalid date: {value}").format(
+                value=_clip(text)))
+    else:
+        raise error(tk._("Invalid date: {value}").format(
+            value=_clip(text)))
     position = 0
-    for match in DATE_MATH.finditer(rest):
-        if match.start() != position:
-            break
-        position = match.end()
-        sign, amount, unit, truncate = match.groups()
-        unit_name = UNITS.get(unit or truncate or "")
-        if unit_name is None:
-            raise error(tk._("Invalid date unit in {value}").format(
-                value=text))
-        if truncate:
-            moment = _truncate(moment, unit_name)
-        else:
+    try:
+        for match in DATE_MATH.finditer(rest):
+            if match.start() != position:
+                break
+            position = match.end()
+            sign, amount, name, truncate = match.groups()
+            unit_name = UNITS.get(name or truncate or "")
+            if unit_name is None:
+                raise error(tk._("Invalid date unit in {value}").format(
+                    value=_clip(text)))
+            step = None  # date math gives an instant
+            if truncate:
+                moment = _truncate(moment, unit_name)
+                continue
+            if len(amount) > 7 or int(amount) > MAX_DATE_AMOUNT:
+                raise OverflowError(amount)
             delta = relativedelta(**{unit_name: int(amount)})
             moment = moment + delta if sign == "+" else moment - delta
+    except (OverflowError, ValueError):
+        raise error(tk._(
+            "Date out of range: {value} (dates run from the year 1 to "
+            "9999).").format(value=_clip(text)))
     if position != len(rest):
-        raise error(tk._("Invalid date math in {value}").format(value=text))
-    return moment
+        raise error(tk._("Invalid date math in {value}").format(
+            value=_clip(text)))
+    try:
+        end = moment + (step or timedelta(microseconds=1))
+    except (OverflowError, ValueError):
+        end = None
+    return moment, end
+
+
+def _iso_start(iso: re.Match[str]) -> tuple[datetime, relativedelta]:
+    """The first instant of an ISO 8601 value and the length of the period
+    its precision names (a microsecond when fully precise)."""
+    parts = iso.groupdict()
+    fraction = (parts["fraction"] or "")[:6]
+    moment = datetime(
+        int(parts["year"]), int(parts["month"] or 1), int(parts["day"] or 1),
+        int(parts["hour"] or 0), int(parts["minute"] or 0),
+        int(parts["second"] or 0), int(fraction.ljust(6, "0") or 0),
+        tzinfo=timezone.utc)
+    if fraction:
+        return moment, relativedelta(microseconds=10 ** (6 - len(fraction)))
+    for name, unit in (("second", "seconds"), ("minute", "minutes"),
+                       ("hour", "hours"), ("day", "days"),
+                       ("month", "months")):
+        if parts[name]:
+            return moment, relativedelta(**{unit: 1})
+    return moment, relativedelta(years=1)
 
 
 def _truncate(moment: datetime, unit: str) -> datetime:
     names = [name for name, _, _ in TRUNCATE]
     lower = {part: low for _, part, low in TRUNCATE[names.index(unit):]}
     return moment.replace(**lower)
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """A value short enough to quote in a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _json(value: Any) -> str:
