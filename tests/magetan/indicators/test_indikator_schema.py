@@ -134,3 +134,58 @@ def test_new_indikator_form_preselects_cc_by_and_speaks_indonesian(app):
     for label in ("Kode Indikator", "Konsep", "Definisi", "Periode Referensi",
                   "Urusan Pemerintahan", "Level Estimasi", "Apa itu indikator?"):
         assert label in page.body
+
+
+def as_user(user: dict) -> dict:
+    return {"user": user["name"], "ignore_auth": False}
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestCodeOfAHiddenDataset:
+    """The uniqueness check names the dataset holding a code only to those
+    who may read it."""
+
+    @pytest.fixture(params=[{"private": True}, {"state": "draft"}],
+                    ids=["private", "draft"])
+    def holder(self, request):
+        member = factories.User()
+        org = factories.Organization(
+            users=[{"name": member["name"], "capacity": "editor"}])
+        indikator(org, name="rahasia-dinas", indicator_code="IND-RAHASIA",
+                  **request.param)
+        return member, org
+
+    def attempt(self, user: dict, org: dict) -> list[str]:
+        values = dict(INDIKATOR_DEFAULTS, title="Coba", name="coba-kode",
+                      indicator_code="ind-rahasia")
+        with pytest.raises(ValidationError) as error:
+            helpers.call_action("package_create", context=as_user(user),
+                                owner_org=org["id"], **values)
+        return error.value.error_dict["indicator_code"]
+
+    def test_an_outsider_learns_only_that_the_code_is_taken(self, holder):
+        outsider = factories.User()
+        own_org = factories.Organization(
+            users=[{"name": outsider["name"], "capacity": "editor"}])
+        assert self.attempt(outsider, own_org) == [
+            "Indicator code IND-RAHASIA is already used by another dataset."]
+
+    def test_a_member_who_may_read_it_is_told_which(self, holder):
+        member, org = holder
+        assert self.attempt(member, org) == [
+            "Indicator code IND-RAHASIA is already used by dataset "
+            "rahasia-dinas."]
+
+    def test_the_api_says_it_in_indonesian(self, app, holder):
+        outsider = factories.User()
+        own_org = factories.Organization(
+            users=[{"name": outsider["name"], "capacity": "editor"}])
+        token = factories.APIToken(user=outsider["name"])["token"]
+        response = app.post(
+            "/api/3/action/package_create",
+            json=dict(INDIKATOR_DEFAULTS, name="coba-kode", title="Coba",
+                      owner_org=own_org["id"], indicator_code="IND-RAHASIA"),
+            headers={"Authorization": token}, status=409)
+        message = response.json["error"]["indicator_code"]
+        assert message == [
+            "Kode indikator IND-RAHASIA sudah dipakai oleh dataset lain."]
