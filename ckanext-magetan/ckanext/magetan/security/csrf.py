@@ -15,8 +15,8 @@ The portal takes that decision back, per request:
   switched off for it (``WTF_CSRF_CHECK_DEFAULT``) and :func:`protect` runs
   instead, after CKAN has identified the user;
 * :func:`protect` skips the check of a token (or anonymous) request, as CKAN
-  means to, for that request only, and undoes CKAN's process-wide exemption
-  of the view;
+  means to, for that request only; :func:`forget_exemption` undoes CKAN's
+  process-wide exemption of the view when the request ends;
 * every other request to an unsafe method is checked, unless its view or
   blueprint was exempted on purpose (an exemption made before the app was
   set up, or of a whole blueprint; CKAN's per-request ones are neither).
@@ -58,19 +58,33 @@ def protect() -> None:
     csrf = app.extensions.get("csrf")
     if deliberate is None or csrf is None or not request.endpoint:
         return
-    view = app.view_functions.get(request.endpoint)
-    dest = f"{view.__module__}.{view.__name__}" if view else None
     if g.get("login_via_auth_header"):
-        # CKAN has just exempted this view for every later request as well;
-        # nothing reads that set any more, but it must not grow stale.
-        if dest and dest not in deliberate:
-            _exempt_views(csrf).discard(dest)
-        return
+        return  # CKAN's rule, for this request only (see forget_exemption)
     if not app.config.get("WTF_CSRF_ENABLED", True):
         return
-    if dest in deliberate or _blueprint_exempt(csrf):
+    if _view_name() in deliberate or _blueprint_exempt(csrf):
         return
     csrf.protect()
+
+
+def forget_exemption(_error: Optional[BaseException] = None) -> None:
+    """Undo the exemption CKAN made of this request's view for every later
+    request. Runs when the request ends, however it ended (another hook may
+    have answered before :func:`protect` ran)."""
+    app = current_app
+    deliberate = app.extensions.get(EXTENSION)
+    csrf = app.extensions.get("csrf")
+    if deliberate is None or csrf is None or not g.get("login_via_auth_header"):
+        return
+    name = _view_name()
+    if name and name not in deliberate:
+        _exempt_views(csrf).discard(name)
+
+
+def _view_name() -> Optional[str]:
+    """The view of this request as flask-wtf names it in its exemptions."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return f"{view.__module__}.{view.__name__}" if view else None
 
 
 def _ckan_csrf() -> Any:
