@@ -31,7 +31,8 @@ def test_sector_fields_round_trip():
 def test_chapter_is_a_number_from_1_to_99(chapter):
     with pytest.raises(ValidationError) as error:
         create(name="salah", title="Salah", chapter=chapter)
-    assert "chapter" in error.value.error_dict
+    assert error.value.error_dict == {
+        "chapter": ["Give a chapter number from 1 to 99."]}
 
 
 @pytest.mark.usefixtures("clean_db")
