@@ -11,12 +11,18 @@ Services are found in this order:
 3. private ones started under ``var/`` from the distribution's packages
    (installed with apt-get when running as root and they are missing).
 
-Whatever this process starts, it stops again when it exits.
+Private services are shared by every ``make run`` / ``make test`` of the
+checkout: each process holds a lease (``var/leases/<pid>``) while it uses
+them, and the last one to leave stops them (``devstack.py env`` holds a lease
+until ``make stop``). Servers that devstack did not create are never stopped
+and their roles' passwords are never changed.
 """
 from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -32,6 +38,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -184,8 +191,7 @@ class Postgres:
     port: int
     password: str
     admin: list[str] = field(default_factory=list)  # psql prefix, superuser
-    started_here: bool = False
-    data_dir: Path | None = None
+    data_dir: Path | None = None  # set for this checkout's private cluster
     bindir: Path | None = None
     run_as: str | None = None
 
@@ -201,22 +207,54 @@ class Postgres:
             fail(f"PostgreSQL refused {sql!r}: {out.stderr.strip()}")
         return out.stdout.strip()
 
+    @property
+    def private(self) -> bool:
+        """Whether this is the cluster devstack created under var/."""
+        return self.data_dir is not None
+
     def ensure_database(self, name: str) -> None:
-        """Create the portal's role and ``name`` if they do not exist yet."""
+        """Create the portal's role and ``name`` if they do not exist yet.
+
+        The role's password is set only on the private cluster; on any other
+        server an existing role must already accept the password devstack
+        has, or devstack stops and asks for CKAN_SQLALCHEMY_URL.
+        """
         if not self.admin:
             return
         password = self.password.replace("'", "''")
         if not self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_ROLE}'"):
             self.psql(f"CREATE ROLE {DB_ROLE} LOGIN PASSWORD '{password}'")
-        else:
+        elif self.private:
             self.psql(f"ALTER ROLE {DB_ROLE} PASSWORD '{password}'")
+        elif not self.accepts_password():
+            fail(f"The PostgreSQL on {self.host}:{self.port} already has a "
+                 f"role {DB_ROLE} with another password, and devstack does "
+                 "not change passwords on servers it did not create. Set "
+                 "CKAN_SQLALCHEMY_URL (and CKAN_TEST_SQLALCHEMY_URL for the "
+                 f"tests) to URLs with that role's password, e.g. "
+                 f"postgresql://{DB_ROLE}:PASSWORD@{self.host}:{self.port}/"
+                 f"{name}")
         if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
             say(f"Creating database {name}")
             self.psql(f"CREATE DATABASE {name} OWNER {DB_ROLE} ENCODING 'UTF8' "
                       "TEMPLATE template0")
 
+    def accepts_password(self) -> bool:
+        """Whether the portal's role can log in over TCP with our password."""
+        psql = (str(self.bindir / "psql") if self.bindir
+                else shutil.which("psql") or "psql")
+        env = dict(os.environ, PGPASSWORD=self.password, PGCONNECT_TIMEOUT="5")
+        env.pop("PGSERVICE", None)
+        probe = subprocess.run(
+            [psql, "-h", self.host, "-p", str(self.port), "-U", DB_ROLE,
+             "-d", "postgres", "-w", "-tAXc", "SELECT 1"],
+            capture_output=True, text=True, env=env)
+        return probe.returncode == 0 and probe.stdout.strip() == "1"
+
     def stop(self) -> None:
-        if self.started_here and self.data_dir and self.bindir:
+        """Stop the private cluster (never a server devstack did not create)."""
+        if self.private and self.bindir and self.data_dir and (
+                self.data_dir / "postmaster.pid").exists():
             say("Stopping the private PostgreSQL")
             cmd = [str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
                    "-m", "fast", "-w", "stop"]
@@ -276,7 +314,6 @@ def start_private_postgres(password: str) -> Postgres:
     run(as_owner([str(bindir / "pg_ctl"), "-D", str(data_dir), "-o", options,
                   "-l", str(home / "postgres.log"), "-w", "start"]),
         stdout=subprocess.DEVNULL)
-    pg.started_here = True
     return pg
 
 
@@ -329,7 +366,6 @@ def ensure_postgres(password: str) -> Postgres:
 @dataclass
 class Redis:
     url: str
-    started_here: bool = False
     pidfile: Path | None = None
 
     def database(self, number: int) -> str:
@@ -337,7 +373,8 @@ class Redis:
         return urllib.parse.urlunsplit(parts._replace(path=f"/{number}"))
 
     def stop(self) -> None:
-        if self.started_here and self.pidfile and self.pidfile.exists():
+        """Stop the private Redis (the one with a pidfile under var/)."""
+        if self.pidfile and self.pidfile.exists():
             say("Stopping the private Redis")
             try:
                 os.kill(int(self.pidfile.read_text().strip()), signal.SIGTERM)
@@ -377,8 +414,93 @@ def ensure_redis() -> Redis:
          str(redis.pidfile), "--logfile", str(home / "redis.log"),
          "--save", "300 1"])
     wait_for_port(port, "Redis")
-    redis.started_here = True
     return redis
+
+
+# --------------------------------------------------------------------------
+# leases: who is using the private services
+
+def process_start(pid: int) -> str:
+    """When process ``pid`` started (Linux: /proc/<pid>/stat field 22), so
+    that a lease outlives neither its process nor a reuse of its pid; ""
+    where that cannot be read."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    # the command name (field 2) may hold spaces; it ends at the last ")"
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+@dataclass
+class Leases:
+    """One file per process using the private services: ``<dir>/<pid>``
+    holding the process's start time, or ``<dir>/env`` for the services
+    that ``devstack.py env`` leaves running until ``devstack.py stop``.
+
+    Taking a lease and bringing the services up, and releasing one and
+    stopping them, happen under one lock, so that a process never stops
+    services that another has just found running and is about to use.
+    """
+
+    directory: Path
+    alive: Callable[[int], bool] = alive
+    started: Callable[[int], str] = process_start
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def take(self, name: str | None = None, pid: int | None = None) -> None:
+        """Hold a lease for process ``pid`` (this one), or the named one."""
+        pid = os.getpid() if pid is None else pid
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / (name or str(pid))
+        path.write_text("" if name else self.started(pid))
+
+    def drop(self, name: str | None = None, pid: int | None = None) -> None:
+        pid = os.getpid() if pid is None else pid
+        with contextlib.suppress(FileNotFoundError):
+            (self.directory / (name or str(pid))).unlink()
+
+    def holders(self) -> list[str]:
+        """The leases still held (stale ones are removed): pids and names."""
+        held = []
+        for path in sorted(self.directory.glob("[!.]*")):
+            if not path.name.isdigit():
+                held.append(path.name)
+                continue
+            pid = int(path.name)
+            try:
+                started = path.read_text().strip()
+            except OSError:
+                continue
+            if self.alive(pid) and started == self.started(pid):
+                held.append(path.name)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+        return held
+
+    def release(self, stop: Callable[[], None],
+                pid: int | None = None) -> list[str]:
+        """Drop the lease of ``pid`` (this process) and call ``stop`` if no
+        other lease is held; returns the leases still held."""
+        with self.locked():
+            self.drop(pid=pid)
+            others = self.holders()
+            if not others:
+                stop()
+        return others
+
+
+LEASES = Leases(VAR / "leases")
 
 
 # --------------------------------------------------------------------------
@@ -390,15 +512,27 @@ class Stack:
     redis: Redis
 
     def stop(self) -> None:
+        """Stop the private services this stack uses (never the others)."""
         self.redis.stop()
         self.postgres.stop()
 
 
 def bring_up() -> tuple[Stack, dict[str, str]]:
+    """Find or start the services, holding a lease on them until exit."""
     keys = load_secrets()
-    stack = Stack(ensure_postgres(keys["db_password"]), ensure_redis())
-    atexit.register(stack.stop)
-    return stack, keys
+    found: list[Postgres | Redis] = []
+
+    def release() -> None:
+        LEASES.release(lambda: [service.stop() for service in reversed(found)])
+
+    with LEASES.locked():
+        LEASES.take()
+        atexit.register(release)
+        found.append(ensure_postgres(keys["db_password"]))
+        found.append(ensure_redis())
+    postgres, redis = found
+    assert isinstance(postgres, Postgres) and isinstance(redis, Redis)
+    return Stack(postgres, redis), keys
 
 
 def render_config(keys: dict[str, str], sqlalchemy_url: str,
@@ -640,10 +774,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_env(_: argparse.Namespace) -> None:
-    """Start the services and print shell exports for them; keep them up."""
+    """Start the services and print shell exports for them; keep them up
+    (a lease named ``env``) until ``devstack.py stop``."""
     stack, keys = bring_up()
-    stack.postgres.started_here = False
-    stack.redis.started_here = False
+    LEASES.take("env")
     stack.postgres.ensure_database(DB_NAME)
     stack.postgres.ensure_database(TEST_DB_NAME)
     write_config(stack, keys)
@@ -652,15 +786,22 @@ def cmd_env(_: argparse.Namespace) -> None:
 
 
 def cmd_stop(_: argparse.Namespace) -> None:
-    """Stop private services left running (by ``devstack.py env``)."""
+    """Stop the private services left running by ``devstack.py env``, unless
+    a ``make run`` or ``make test`` is still using them."""
     pidfile = VAR / "redis" / "redis.pid"
-    Redis(url="", started_here=True, pidfile=pidfile).stop()
     data_dir = (VAR / "postgres").resolve() / "data"
     bindir = postgres_bindir()
-    if bindir and (data_dir / "postmaster.pid").exists():
-        Postgres(host="", port=0, password="", started_here=True,
-                 data_dir=data_dir, bindir=bindir,
-                 run_as="postgres" if IS_ROOT else None).stop()
+    redis = Redis(url="", pidfile=pidfile)
+    postgres = Postgres(host="", port=0, password="", data_dir=data_dir,
+                        bindir=bindir, run_as="postgres" if IS_ROOT else None)
+    with LEASES.locked():
+        LEASES.drop("env")
+        others = LEASES.holders()
+        if others:
+            fail("The private services are still in use by process(es) "
+                 f"{', '.join(others)} (make run / make test); they stop "
+                 "when the last of them exits.")
+        Stack(postgres, redis).stop()
 
 
 def main() -> int:

@@ -62,4 +62,6 @@ def test_organization_page_lists_only_public(datasets, live_portal, page):
 def test_bad_query_shows_an_error_not_a_crash(datasets, live_portal, page):
     response = page.goto(f"{live_portal}/dataset/?q=title:(padi")
     assert response.status == 200
+    # the error is shown (an empty result alone would also be "no crash")
+    expect(page.locator("#search-error")).to_be_visible()
     assert result_titles(page) == []

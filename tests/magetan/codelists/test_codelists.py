@@ -61,4 +61,6 @@ def test_api_lists_and_shows(app):
 def test_unknown_list_is_a_validation_error():
     with pytest.raises(ValidationError) as error:
         helpers.call_action("magetan_codelist_show", id="provinsi")
-    assert "id" in error.value.error_dict
+    assert error.value.error_dict == {"id": [
+        "Value must be one of ['kecamatan', 'desa', 'urusan', 'periodisitas', "
+        "'satuan']"]}

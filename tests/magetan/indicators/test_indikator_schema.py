@@ -62,26 +62,31 @@ class TestIndikatorSchema:
                                 context={"user": factories.Sysadmin()["name"]},
                                 id=id_or_name, title="Pertama diubah")
 
-    @pytest.mark.parametrize("field, value", [
-        ("indicator_code", "IND 001"),
-        ("indicator_code", "X"),
-        ("reference_period", "tahun lalu"),
-        ("reference_period", "2024-Q5"),
-        ("reference_period", "2024-2020"),
-        ("sector_code", "9.99"),
-        ("periodicity", "harian"),
-        ("regional_level", ["provinsi"]),
-        ("sdgs_goal", "18"),
-        ("license_id", "other-closed"),
-        ("is_composite", "mungkin"),
+    @pytest.mark.parametrize("field, value, message", [
+        ("indicator_code", "IND 001", "Use 3 to 40 letters"),
+        ("indicator_code", "X", "Use 3 to 40 letters"),
+        ("reference_period", "tahun lalu", "Write the period as a year"),
+        ("reference_period", "2024-Q5", "Write the period as a year"),
+        ("reference_period", "2024-2020",
+         "The years of the period are not valid."),
+        ("sector_code", "9.99", "9.99 is not a code of the list urusan."),
+        # scheming's choices refuse it first; the code list says so too
+        ("periodicity", "harian",
+         "harian is not a code of the list periodisitas."),
+        ("regional_level", ["provinsi"], "unexpected choice"),
+        ("sdgs_goal", "18", "Value must be one of"),
+        ("license_id", "other-closed", "Choose an open licence"),
+        ("is_composite", "mungkin", "Value must be one of"),
     ])
-    def test_bad_values_are_refused(self, field, value):
+    def test_bad_values_are_refused(self, field, value, message):
         org = factories.Organization()
         values = dict(INDIKATOR_DEFAULTS, title="Salah",
                       indicator_code="IND-SALAH")
         values[field] = value
         errors = errors_of(org, **values)
-        assert field in errors
+        assert list(errors) == [field]
+        assert any(text.startswith(message) for text in errors[field]), \
+            errors[field]
 
     @pytest.mark.parametrize("period", ["2024", "2024-S1", "2024-Q3",
                                         "2024-05", "2020-2024", "2020–2024"])
@@ -156,3 +161,58 @@ def test_indikator_fields_are_searchable_and_facets(search):
         "dbd", "stunting"]
     result = search(**{"facet.field": ["periodicity"]})
     assert result["facets"]["periodicity"] == {"bulanan": 1, "tahunan": 1}
+
+
+def as_user(user: dict) -> dict:
+    return {"user": user["name"], "ignore_auth": False}
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestCodeOfAHiddenDataset:
+    """The uniqueness check names the dataset holding a code only to those
+    who may read it."""
+
+    @pytest.fixture(params=[{"private": True}, {"state": "draft"}],
+                    ids=["private", "draft"])
+    def holder(self, request):
+        member = factories.User()
+        org = factories.Organization(
+            users=[{"name": member["name"], "capacity": "editor"}])
+        indikator(org, name="rahasia-dinas", indicator_code="IND-RAHASIA",
+                  **request.param)
+        return member, org
+
+    def attempt(self, user: dict, org: dict) -> list[str]:
+        values = dict(INDIKATOR_DEFAULTS, title="Coba", name="coba-kode",
+                      indicator_code="ind-rahasia")
+        with pytest.raises(ValidationError) as error:
+            helpers.call_action("package_create", context=as_user(user),
+                                owner_org=org["id"], **values)
+        return error.value.error_dict["indicator_code"]
+
+    def test_an_outsider_learns_only_that_the_code_is_taken(self, holder):
+        outsider = factories.User()
+        own_org = factories.Organization(
+            users=[{"name": outsider["name"], "capacity": "editor"}])
+        assert self.attempt(outsider, own_org) == [
+            "Indicator code IND-RAHASIA is already used by another dataset."]
+
+    def test_a_member_who_may_read_it_is_told_which(self, holder):
+        member, org = holder
+        assert self.attempt(member, org) == [
+            "Indicator code IND-RAHASIA is already used by dataset "
+            "rahasia-dinas."]
+
+    def test_the_api_says_it_in_indonesian(self, app, holder):
+        outsider = factories.User()
+        own_org = factories.Organization(
+            users=[{"name": outsider["name"], "capacity": "editor"}])
+        token = factories.APIToken(user=outsider["name"])["token"]
+        response = app.post(
+            "/api/3/action/package_create",
+            json=dict(INDIKATOR_DEFAULTS, name="coba-kode", title="Coba",
+                      owner_org=own_org["id"], indicator_code="IND-RAHASIA"),
+            headers={"Authorization": token}, status=409)
+        message = response.json["error"]["indicator_code"]
+        assert message == [
+            "Kode indikator IND-RAHASIA sudah dipakai oleh dataset lain."]

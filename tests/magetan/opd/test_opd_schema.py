@@ -31,7 +31,8 @@ def test_opd_code_is_validated():
     with pytest.raises(ValidationError) as error:
         helpers.call_action("organization_create", context=sysadmin(),
                             name="salah", title="Salah", opd_code="satu-dua")
-    assert "opd_code" in error.value.error_dict
+    assert error.value.error_dict == {"opd_code": [
+        "Use digits separated by dots (e.g. 1.02.0.00.0.00.01.0000)."]}
 
 
 def test_opd_schema_is_published():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+import ckan.model as model
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
@@ -30,7 +31,8 @@ def test_sector_fields_round_trip():
 def test_chapter_is_a_number_from_1_to_99(chapter):
     with pytest.raises(ValidationError) as error:
         create(name="salah", title="Salah", chapter=chapter)
-    assert "chapter" in error.value.error_dict
+    assert error.value.error_dict == {
+        "chapter": ["Give a chapter number from 1 to 99."]}
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -91,3 +93,25 @@ def test_sectors_are_listed_in_book_order(app):
     assert body.index("Geografi") < body.index("Penduduk") < body.index(
         "Pertanian") < body.index("Prioritas")
     assert "Bab 3" in body
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckan.auth.user_create_groups", True)
+def test_a_sector_not_yet_public_is_not_named():
+    """Active sectors are public and named; another state is not."""
+    held = create(name="rahasia", title="Sektor Rahasia", chapter="5")
+    user = factories.User()
+
+    def attempt() -> list[str]:
+        with pytest.raises(ValidationError) as error:
+            helpers.call_action(
+                "group_create", context={"user": user["name"],
+                                         "ignore_auth": False},
+                name="coba-bab", title="Coba", chapter="5")
+        return error.value.error_dict["chapter"]
+
+    assert attempt() == ["Chapter 5 is already the sector Sektor Rahasia."]
+    group = model.Group.get(held["id"])
+    group.state = "pending"
+    model.Session.commit()
+    assert attempt() == ["Chapter 5 is already used by another sector."]

@@ -138,7 +138,8 @@ class TestMergeAndForm:
 
     def test_no_rows_leave_the_resource_alone(self):
         resource = {"name": "x", "schema": {"fields": [{"name": "a"}]}}
-        assert not table_schema.pop_form_rows(dict(resource))
+        assert not table_schema.pop_form_rows(resource)
+        assert resource == {"name": "x", "schema": {"fields": [{"name": "a"}]}}
 
 
 @pytest.fixture

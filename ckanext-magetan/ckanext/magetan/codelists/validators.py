@@ -15,8 +15,11 @@ def magetan_codelist(name: str) -> Callable[[Any], Any]:
     codes = set(codelists.load(name).codes())
 
     def validator(value: Any) -> Any:
-        if value in (None, "", tk.missing):
+        if value is None or value is tk.missing or value == "":
             return value
+        if not isinstance(value, str):
+            raise tk.Invalid(tk._("Choose one code of the list {list}.")
+                             .format(list=name))
         if value not in codes:
             raise tk.Invalid(tk._(
                 "{value} is not a code of the list {list}.").format(

@@ -10,7 +10,7 @@ import ckan.model as model
 from ckan.plugins import toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ckanext.magetan.entities import own_id
+from ckanext.magetan.entities import may_read, own_id
 
 __all__ = ["magetan_indicator_code", "magetan_reference_period",
            "magetan_open_license", "magetan_composite_components"]
@@ -36,14 +36,21 @@ def magetan_indicator_code(key: FlattenKey, data: FlattenDataDict,
             "(e.g. IND-DINKES-001)."))
         return
     other = model.Session.execute(sa.text(
-        "SELECT name FROM package WHERE extras ->> 'indicator_code' = :code "
+        "SELECT id, name FROM package WHERE extras ->> 'indicator_code' = :code "
         "AND state <> 'deleted' AND id IS DISTINCT FROM :id LIMIT 1"),
         {"code": code, "id": own_id(key, data, context, "package")},
-    ).scalar()
-    if other:
+    ).first()
+    if other is None:
+        return
+    # A private or draft dataset is named only to those who may read it.
+    if may_read(context, "package_show", other.id):
         errors[key].append(tk._(
             "Indicator code {code} is already used by dataset {name}.").format(
-                code=code, name=other))
+                code=code, name=other.name))
+    else:
+        errors[key].append(tk._(
+            "Indicator code {code} is already used by another dataset.")
+            .format(code=code))
 
 
 def magetan_reference_period(value: Any) -> Any:

@@ -18,5 +18,10 @@ def generic_dataset_form() -> Optional[Response]:
     if request.endpoint == "dataset.new" and request.method == "GET":
         default = tk.h.default_package_type()
         if default != "dataset":
-            return tk.redirect_to(f"{default}.new", **request.args)
+            # The query string is passed on as it came: as url_for()
+            # arguments, keys such as _method or package_type would steer
+            # (or break) building the URL.
+            query = request.query_string.decode("latin-1")
+            target = tk.h.url_for(f"{default}.new")
+            return tk.redirect_to(f"{target}?{query}" if query else target)
     return None

@@ -6,8 +6,11 @@ from typing import Any
 import sqlalchemy as sa
 
 import ckan.model as model
+from ckan.logic.schema import validator_args
 from ckan.plugins import toolkit as tk
-from ckan.types import Action, Context, DataDict
+from ckan.types import Action, Context, DataDict, Schema, Validator
+
+from ckanext.magetan import inputs
 
 __all__ = ["group_list"]
 
@@ -20,7 +23,10 @@ def group_list(up_func: Action, context: Context,
     statistics book: ``sort=chapter`` (``chapter desc`` reverses it), the
     default for sectors. Sectors without a chapter come last, by title.
     """
-    sort = str(data_dict.get("sort") or "chapter").strip()
+    params, errors = tk.navl_validate(data_dict, list_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    sort = (params.get("sort") or "chapter").strip()
     if not sort.startswith("chapter"):
         return up_func(context, data_dict)
     tk.check_access("group_list", context, data_dict)
@@ -34,12 +40,32 @@ def group_list(up_func: Action, context: Context,
     in_book = sorted((n for n in names if n in chapters), key=chapters.get,
                      reverse=sort.endswith("desc"))
     ordered = in_book + [n for n in names if n not in chapters]
-    offset = int(data_dict.get("offset") or 0)
-    limit = data_dict.get("limit")
-    page = ordered[offset:offset + int(limit) if limit else None]
-    if not tk.asbool(data_dict.get("all_fields")) or not page:
+    all_fields = params.get("all_fields") is True
+    # CKAN's caps of the page size (all_fields is expensive)
+    most = tk.config.get("ckan.group_and_organization_list_all_fields_max"
+                         if all_fields else
+                         "ckan.group_and_organization_list_max")
+    offset = params.get("offset") or 0
+    limit = min(params.get("limit") or most, most)
+    page = ordered[offset:offset + limit]
+    if not all_fields or not page:
         return page
     found = up_func(context, dict(base, groups=page, offset=0,
                                   limit=len(page)))
     position = {name: index for index, name in enumerate(page)}
     return sorted(found, key=lambda group: position[group["name"]])
+
+
+@validator_args
+def list_schema(ignore_empty: Validator,
+                natural_number_validator: Validator) -> Schema:
+    """The parameters of ``group_list`` that its code reads itself."""
+    return {
+        "sort": [ignore_empty, inputs.text],
+        "q": [ignore_empty, inputs.text],
+        "type": [ignore_empty, inputs.text],
+        "order_by": [ignore_empty, inputs.text],
+        "limit": [ignore_empty, natural_number_validator],
+        "offset": [ignore_empty, natural_number_validator],
+        "all_fields": [ignore_empty, inputs.strict_boolean],
+    }

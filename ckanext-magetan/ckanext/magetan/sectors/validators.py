@@ -9,7 +9,7 @@ import ckan.model as model
 from ckan.plugins import toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ckanext.magetan.entities import own_id
+from ckanext.magetan.entities import may_read, own_id
 
 __all__ = ["magetan_book_chapter"]
 
@@ -29,12 +29,20 @@ def magetan_book_chapter(key: FlattenKey, data: FlattenDataDict,
         return
     data[key] = str(chapter)
     other = model.Session.execute(sa.text(
-        "SELECT title FROM \"group\" WHERE extras ->> 'chapter' = :chapter "
+        "SELECT id, title FROM \"group\" WHERE extras ->> 'chapter' = :chapter "
         "AND state <> 'deleted' AND NOT is_organization "
         "AND id IS DISTINCT FROM :id LIMIT 1"),
         {"chapter": str(chapter), "id": own_id(key, data, context, "group")},
-    ).scalar()
-    if other:
+    ).first()
+    if other is None:
+        return
+    # Active sectors are public; one still pending is named only to those
+    # who may read it.
+    if may_read(context, "group_show", other.id):
         errors[key].append(tk._(
             "Chapter {chapter} is already the sector {title}.").format(
-                chapter=chapter, title=other))
+                chapter=chapter, title=other.title))
+    else:
+        errors[key].append(tk._(
+            "Chapter {chapter} is already used by another sector.").format(
+                chapter=chapter))

@@ -9,18 +9,22 @@ with what people already wrote, and reads the rows of the resource form.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import os
 import re
 import shutil
 import tempfile
-from typing import IO, Any, Iterable, Optional
+from typing import Any, Iterable, NoReturn, Optional
 
 import frictionless
 
 from ckan.lib import uploader
 from ckan.plugins import toolkit as tk
+
+from ckanext.magetan import inputs
 
 # Formats frictionless can read, keyed by CKAN format or file extension.
 TABULAR_FORMATS = {"csv": "csv", "tsv": "tsv", "xlsx": "xlsx", "xls": "xls"}
@@ -45,6 +49,13 @@ INFERENCE_CANDIDATES: list[dict[str, Any]] = [
 ]
 # A CSV sample this long is more than frictionless reads (100 rows).
 CSV_SAMPLE_BYTES = 1024 * 1024
+# The most columns a table may have: frictionless needs about a second per
+# thousand columns to open a file, and a web request must not wait longer.
+MAX_COLUMNS = 1000
+# The longest text of each column property, in characters.
+MAX_LENGTHS = {"name": 200, "title": 500, "unit": 100, "description": 5000}
+# Field separators frictionless may detect in a CSV file.
+CSV_DELIMITERS = (",", ";", "\t", "|")
 log = logging.getLogger(__name__)
 FORM_KEY = re.compile(r"^schema-fields-(\d+)-(%s)$" % "|".join(
     FORM_PROPERTIES + ("source",)))
@@ -83,10 +94,15 @@ def check(value: Any) -> Optional[dict[str, Any]]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
+        except RecursionError:
+            _too_deep()
         except ValueError as error:
             raise TableSchemaError([tk._(
                 "The data structure is not valid JSON: {error}").format(
                     error=error)])
+    problem = inputs.problem(value)
+    if problem:
+        raise TableSchemaError([problem])
     if not isinstance(value, dict):
         raise TableSchemaError([tk._(
             "The data structure must be a Table Schema: an object with a "
@@ -94,6 +110,8 @@ def check(value: Any) -> Optional[dict[str, Any]]:
     fields = value.get("fields")
     if not isinstance(fields, list) or not fields:
         raise TableSchemaError([tk._("Describe at least one column.")])
+    if len(fields) > MAX_COLUMNS:
+        raise TableSchemaError([_too_many(len(fields))])
 
     messages: list[str] = []
     seen: set[str] = set()
@@ -118,12 +136,21 @@ def check(value: Any) -> Optional[dict[str, Any]]:
                 messages.append(tk._(
                     "Column {name}: {property} must be text.").format(
                         name=name, property=prop))
+        for prop, limit in MAX_LENGTHS.items():
+            if isinstance(field.get(prop), str) and len(field[prop]) > limit:
+                messages.append(tk._(
+                    "Column {number}: {property} is longer than {limit} "
+                    "characters.").format(number=number, property=prop,
+                                          limit=limit))
         tidy_fields.append(field)
     if messages:
         raise TableSchemaError(messages)
 
     descriptor = dict(_tidy(value), fields=tidy_fields)
-    report = frictionless.Schema.validate_descriptor(descriptor)
+    try:
+        report = frictionless.Schema.validate_descriptor(descriptor)
+    except RecursionError:
+        _too_deep()
     if not report.valid:
         raise TableSchemaError(
             tk._("Not a valid Table Schema: {note}").format(note=error.note)
@@ -131,8 +158,12 @@ def check(value: Any) -> Optional[dict[str, Any]]:
     return descriptor
 
 
-def infer(source: str | IO[bytes], format: str) -> dict[str, Any]:
-    """A Table Schema inferred from the header and first rows of a table."""
+def infer(source: str, format: str) -> dict[str, Any]:
+    """A Table Schema inferred from the header and first rows of the table
+    in the file ``source``, checked as :func:`check` does."""
+    columns = column_count(source, format)
+    if columns > MAX_COLUMNS:
+        raise TableSchemaError([_too_many(columns)])
     detector = frictionless.Detector(field_type="any")
     try:
         with frictionless.Resource(source, format=format,
@@ -144,6 +175,10 @@ def infer(source: str | IO[bytes], format: str) -> dict[str, Any]:
                 format=format.upper(), note=error.error.note)])
     if not labels:
         raise TableSchemaError([tk._("The file has no header row.")])
+    if any("\x00" in str(label) for label in labels):
+        raise TableSchemaError([tk._(
+            "The header row holds NUL characters: save the table as CSV "
+            "(UTF-8) or as an Excel workbook and upload it again.")])
     schema = frictionless.Detector().detect_schema(
         fragment, labels=labels, field_candidates=INFERENCE_CANDIDATES)
     descriptor = schema.to_descriptor()
@@ -151,7 +186,43 @@ def infer(source: str | IO[bytes], format: str) -> dict[str, Any]:
         if all(_blank(row[index] if index < len(row) else None)
                for row in fragment):
             field["type"] = "any"  # nothing to infer from
-    return {"fields": descriptor["fields"]}
+    checked = check({"fields": descriptor["fields"]})
+    assert checked is not None
+    return checked
+
+
+def column_count(path: str, format: str) -> int:
+    """How many columns the first row of the table in ``path`` has at most,
+    read cheaply (before frictionless, whose time grows with the columns);
+    0 when the file cannot be read this way (frictionless will say why)."""
+    try:
+        if format in ("csv", "tsv"):
+            with open(path, "rb") as f:
+                sample = f.read(CSV_SAMPLE_BYTES).decode("utf-8", "replace")
+            return max(len(next(csv.reader(io.StringIO(sample),
+                                           delimiter=delimiter), []))
+                       for delimiter in CSV_DELIMITERS)
+        if format == "xlsx":
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(path, read_only=True)
+            try:
+                sheet = workbook.worksheets[0]
+                first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+                return len(first)
+            finally:
+                workbook.close()
+        if format == "xls":
+            import xlrd
+
+            book = xlrd.open_workbook(path, on_demand=True)
+            try:
+                return book.sheet_by_index(0).ncols
+            finally:
+                book.release_resources()
+    except Exception:  # noqa: BLE001 - any reader error is frictionless' to report
+        log.debug("Columns of %s not counted", path, exc_info=True)
+    return 0
 
 
 def infer_upload(upload: Any, format: str) -> dict[str, Any]:
@@ -263,7 +334,8 @@ def pop_form_rows(resource: dict[str, Any]) -> bool:
     if not rows:
         return False
     stored = _lenient(resource.get("schema"))
-    known = {f.get("name"): f for f in stored.get("fields", [])}
+    known = {f["name"]: f for f in stored.get("fields", [])
+             if isinstance(f.get("name"), str)}
     fields = []
     for _index, row in sorted(rows.items()):
         if not any(row.get(p) for p in FORM_PROPERTIES if p != "type"):
@@ -293,7 +365,7 @@ def _lenient(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         try:
             value = json.loads(value) if value.strip() else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             value = {}
     if not isinstance(value, dict):
         return {}
@@ -301,6 +373,17 @@ def _lenient(value: Any) -> dict[str, Any]:
     fields = [f for f in fields if isinstance(f, dict)] if isinstance(
         fields, list) else []
     return dict(value, fields=fields)
+
+
+def _too_deep() -> NoReturn:
+    raise TableSchemaError([tk._(
+        "The data structure is nested too deeply.")])
+
+
+def _too_many(columns: int) -> str:
+    return tk._("The table has {columns} columns; a data structure describes "
+                "at most {limit}. Split the table into several files.").format(
+                    columns=columns, limit=MAX_COLUMNS)
 
 
 def _tidy(descriptor: dict[str, Any]) -> dict[str, Any]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 from ckan.logic.schema import validator_args
 from ckan.types import Schema, Validator, ValidatorFactory
 
+from ckanext.magetan import inputs
+
 
 @validator_args
-def table_schema_infer_schema(not_empty: Validator, unicode_safe: Validator,
-                              boolean_validator: Validator,
+def table_schema_infer_schema(not_empty: Validator,
                               default: ValidatorFactory) -> Schema:
     return {
-        "id": [not_empty, unicode_safe],
-        "save": [default(False), boolean_validator],
+        "id": [not_empty, inputs.text],
+        "save": [default(False), inputs.strict_boolean],
     }

@@ -13,6 +13,10 @@ tableschema = Blueprint("magetan_tableschema", __name__)
 def infer(id: str, resource_id: str) -> Response:
     """Re-read the columns of an uploaded table into its data structure."""
     try:
+        resource = tk.get_action("resource_show")({}, {"id": resource_id})
+        dataset = tk.get_action("package_show")({}, {"id": id})
+        if resource["package_id"] != dataset["id"]:
+            raise tk.ObjectNotFound()
         tk.get_action("magetan_table_schema_infer")(
             {}, {"id": resource_id, "save": True})
     except tk.NotAuthorized:
@@ -20,10 +24,13 @@ def infer(id: str, resource_id: str) -> Response:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Resource not found"))
     except tk.ValidationError as error:
-        for message in error.error_dict.get("schema", []):
-            tk.h.flash_error(message)
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [
+                    messages]:
+                tk.h.flash_error(message)
     else:
         tk.h.flash_success(tk._(
             "The data structure was read from the file. Columns that were "
             "already described kept their title, unit and description."))
-    return tk.redirect_to("resource.read", id=id, resource_id=resource_id)
+    return tk.redirect_to("resource.read", id=dataset["name"],
+                          resource_id=resource_id)

@@ -1,0 +1,12 @@
+"""The portal's defences at the edge, for every view and action.
+
+* ``csrf``: the CSRF check, decided per request (CKAN's exemption of a view
+  reached with an API token would last for the whole process);
+* ``bodies``: API requests whose JSON nests too deeply are refused before
+  CKAN parses them (Python's JSON decoder would raise RecursionError);
+* ``actions``: datasets, resources, sectors, OPDs and users are refused
+  with a validation error when a value holds a NUL character (PostgreSQL
+  refuses those in text) or nests too deeply, instead of a server error.
+
+See docs/architecture.md, "Security".
+"""
