@@ -88,12 +88,24 @@ class TestIndexFollowsChanges:
                             capacity="public")
         assert search(fq="groups:sektor")["count"] == 1
 
-    def test_failed_transaction_leaves_no_index_row(self):
+    def test_failed_transaction_leaves_no_index_row(self, monkeypatch):
         org = factories.Organization()
-        with pytest.raises(Exception):
-            helpers.call_action("package_create", context=as_admin(),
-                                owner_org=org["id"], name="x" * 200)
+        context = as_admin()
+        seen_before_commit = []
+
+        def failing_commit() -> None:
+            seen_before_commit.append(set(index_rows()))
+            raise RuntimeError("the commit failed")
+
+        monkeypatch.setattr(model.repo, "commit", failing_commit)
+        with pytest.raises(RuntimeError, match="the commit failed"):
+            helpers.call_action("package_create", context=context,
+                                owner_org=org["id"], name="batal")
+        monkeypatch.undo()
         model.Session.rollback()
+        # the row was written in the dataset's own transaction, and went
+        # with it
+        assert seen_before_commit == [{"batal"}]
         assert index_rows() == {}
 
     def test_flattened_fields_match_ckans_solr_document(self):

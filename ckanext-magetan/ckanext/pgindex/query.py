@@ -384,7 +384,7 @@ def _result(row: Any, fl: list[str]) -> Any:
     document["permission_labels"] = data["permission_labels"]
     for key in ("metadata_modified", "metadata_created"):
         if data[key]:
-            document[key] = _solr_date(data[key])
+            document[key] = _solr_date(data[key], exact=True)
     document["id"] = row.id
     document["score"] = row.score
     if "*" not in fl:
@@ -395,14 +395,22 @@ def _result(row: Any, fl: list[str]) -> Any:
     return document
 
 
-def _solr_date(value: Any) -> Optional[str]:
-    """A timestamp as CKAN shows it (UTC, with its fractional seconds), plus
-    Solr's Z: the exact instant, so that it can bound a range."""
+def _solr_date(value: Any, exact: bool = False) -> Optional[str]:
+    """A timestamp as Solr returns it: UTC, to the millisecond, with a Z.
+
+    ``exact`` keeps every fractional digit, as ``package_show`` shows it,
+    so that a value returned by ``fl`` can bound a range that includes it.
+    """
     if not value:
         return None
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    if exact:
+        return value.isoformat() + "Z"
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = value.microsecond // 1000
+    return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
 
 
 def _facet_fields(query: dict[str, Any]) -> list[str]:
