@@ -15,7 +15,7 @@ import importlib.util
 import pkgutil
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import flask
 
@@ -37,22 +37,56 @@ def modules(kind: str) -> Iterator[ModuleType]:
             yield importlib.import_module(dotted)
 
 
-def _exported(kind: str) -> dict[str, Any]:
+# Markers CKAN reads on action and auth functions: a composite keeps one
+# only if every part has it (a chain is GET-able, or open to anonymous
+# users, only if each link is).
+_MARKERS = ("side_effect_free", "auth_allow_anonymous_access",
+            "auth_audit_exempt")
+
+
+def _exported(kind: str, chain_marker: str | None = None) -> dict[str, Any]:
+    """What the packages' ``kind`` modules export, by name.
+
+    Two packages may chain the same action or auth function (both marked
+    ``chain_marker``): their links are composed in package order, the first
+    package's link nearest to CKAN's own function. Any other name exported
+    twice is an error.
+    """
     found: dict[str, Any] = {}
     for module in modules(kind):
         for item in getattr(module, "__all__", ()):
-            if item in found:
+            function = getattr(module, item)
+            if item not in found:
+                found[item] = function
+            elif chain_marker and all(getattr(f, chain_marker, False)
+                                      for f in (found[item], function)):
+                found[item] = _compose(found[item], function, chain_marker)
+            else:
                 raise ValueError(f"{item} is exported twice ({module.__name__})")
-            found[item] = getattr(module, item)
     return found
 
 
+def _compose(inner: Callable[..., Any], outer: Callable[..., Any],
+             chain_marker: str) -> Callable[..., Any]:
+    """One chained function: ``outer`` calls ``inner``, which calls CKAN's."""
+
+    @functools.wraps(outer)
+    def composite(up: Callable[..., Any], context: Any,
+                  data_dict: Any = None) -> Any:
+        return outer(functools.partial(inner, up), context, data_dict)
+
+    for marker in (chain_marker, *_MARKERS):
+        setattr(composite, marker, all(getattr(f, marker, False)
+                                       for f in (inner, outer)))
+    return composite
+
+
 def actions() -> dict[str, Any]:
-    return _exported("actions")
+    return _exported("actions", "chained_action")
 
 
 def auth_functions() -> dict[str, Any]:
-    return _exported("auth")
+    return _exported("auth", "chained_auth_function")
 
 
 def validators() -> dict[str, Any]:
