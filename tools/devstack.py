@@ -583,7 +583,13 @@ def cmd_run(args: argparse.Namespace) -> None:
     say("Loading the Magetan demo data")
     ckan("magetan", "demo", "load")
     say("Checking the search index")
-    ckan("pgindex", "rebuild", "--only-missing")
+    if subprocess.run([str(CKAN), "-c", str(CONFIG), "pgindex", "check"],
+                      stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode:
+        say("The search index needs a rebuild (ckan pgindex status tells why)")
+        ckan("pgindex", "rebuild")
+    else:
+        ckan("pgindex", "rebuild", "--only-missing")
     (VAR / "storage").mkdir(exist_ok=True)
 
     children: list[subprocess.Popen] = []
