@@ -455,6 +455,7 @@ class TestActionParameters:
             assert search(include_private=value, include_drafts=value,
                           include_deleted=value)["count"] == 3
         assert search(rows="2")["count"] == 3
+        assert len(search(rows="")["results"]) == 3  # core's default
         assert len(search(rows=2.0)["results"]) == 2
         assert search(fl="name")["results"] and search(fl=["name", "title"])
 

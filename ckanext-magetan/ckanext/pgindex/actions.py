@@ -41,8 +41,10 @@ def check_parameters(data_dict: DataDict) -> None:
         except ValueError:
             _refuse(name, tk._("Must be true or false."))
     for name, minimum in INTEGERS.items():
-        if name in data_dict and integer_or_none(
-                data_dict[name], minimum, BIGINT_MAX) is None:
+        value = data_dict.get(name)
+        # None and "" are core's to read (rows: its default of 10)
+        if value not in (None, "") and integer_or_none(
+                value, minimum, BIGINT_MAX) is None:
             _refuse(name, tk._(
                 "Must be a whole number from {minimum} to {maximum}.").format(
                     minimum=minimum, maximum=BIGINT_MAX))
