@@ -194,3 +194,72 @@ class TestTerms:
         with pytest.raises(SearchIndexError):
             index.index_datasets([stale])
         model.Session.rollback()
+
+
+@stock()
+@pytest.mark.usefixtures("stock_db")
+class TestFreshness:
+    """A batch never overwrites a row indexed after it read its datasets."""
+
+    @staticmethod
+    def groups_of(package_id: str) -> list[str]:
+        row = model.Session.execute(sa.text(
+            "SELECT fields -> 'groups' AS groups FROM pgindex_document "
+            "WHERE id = :id"), {"id": package_id}).scalar_one()
+        model.Session.commit()
+        return row or []
+
+    def test_a_membership_indexed_meanwhile_is_kept(self):
+        created = dataset(name="anggota")
+        group = helpers.call_action("group_create", context=as_admin(),
+                                    name="kelompok")
+        # the batch starts reading: the dataset is in no group yet
+        started = index.read_started()
+        stale = rebuild.read_dataset(created["id"])
+        model.Session.commit()
+        # on another connection, the dataset joins the group; CKAN indexes
+        # it again (metadata_modified unchanged) and commits
+        joined = in_thread(lambda: helpers.call_action(
+            "member_create", context=as_admin(), id=group["id"],
+            object=created["id"], object_type="package", capacity="public"))
+        join(joined)
+        assert self.groups_of(created["id"]) == ["kelompok"]
+        # the batch writes what it read: not over the fresher row
+        written = index.index_datasets([stale], reread=rebuild.read_dataset,
+                                       read_started=started)
+        model.Session.commit()
+        assert written == 0
+        assert self.groups_of(created["id"]) == ["kelompok"]
+        payload = model.Session.execute(sa.text(
+            "SELECT data_dict FROM pgindex_payload WHERE id = :id"),
+            {"id": created["id"]}).scalar_one()
+        model.Session.commit()
+        assert "kelompok" in payload
+
+    def test_a_row_inserted_meanwhile_is_kept(self):
+        created = dataset(name="baru")
+        started = index.read_started()
+        stale = rebuild.read_dataset(created["id"])
+        stale["title"] = "Versi Batch"
+        model.Session.commit()
+        index.delete_rows([created["id"]])
+        model.Session.commit()
+
+        def reindex() -> None:
+            fresh = rebuild.read_dataset(created["id"])
+            index.index_datasets([fresh])
+            model.Session.commit()
+
+        join(in_thread(reindex))
+        assert index.index_datasets([stale], read_started=started) == 0
+        model.Session.commit()
+        assert row_of(created["id"])["title_sort"] != "versi batch"
+
+    def test_an_older_row_is_replaced(self):
+        created = dataset(name="lama", title="Lama")
+        model.Session.execute(sa.text(
+            "UPDATE pgindex_document SET title_sort = 'usang' "
+            "WHERE id = :id"), {"id": created["id"]})
+        model.Session.commit()
+        assert rebuild.rebuild([created["id"]]) == 0
+        assert row_of(created["id"])["title_sort"] == "lama"

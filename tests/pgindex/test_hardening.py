@@ -411,3 +411,122 @@ def test_messages_in_indonesian(corpus, app):
     assert response.json["error"]["q"] == [
         "Pencarian terlalu panjang: q, fq, dan fq_list bersama-sama paling "
         "banyak 10000 karakter."]
+
+
+class TestActionParameters:
+    """Types core's package_search would fail on are refused before it."""
+
+    @pytest.mark.parametrize("params, name, message", [
+        ({"include_private": "abc"}, "include_private",
+         "Must be true or false."),
+        ({"include_drafts": "abc"}, "include_drafts",
+         "Must be true or false."),
+        ({"include_deleted": "x"}, "include_deleted",
+         "Must be true or false."),
+        ({"include_private": ["true"]}, "include_private",
+         "Must be true or false."),
+        ({"rows": [1]}, "rows", f"Must be a whole number from 0 to "
+                                f"{BIGINT_MAX}."),
+        ({"rows": float("inf")}, "rows", f"Must be a whole number from 0 "
+                                         f"to {BIGINT_MAX}."),
+        ({"rows": True}, "rows", f"Must be a whole number from 0 to "
+                                 f"{BIGINT_MAX}."),
+        ({"start": [0]}, "start", f"Must be a whole number from 0 to "
+                                  f"{BIGINT_MAX}."),
+        ({"fl": 5}, "fl", "Must be a string or a list of strings."),
+        ({"fl": ["name", 5]}, "fl", "Must be a string or a list of strings."),
+    ])
+    def test_refused_with_409(self, corpus, params, name, message):
+        assert refused(**params) == (name, message)
+
+    def test_api_answers_409(self, corpus, app):
+        for body, name in (({"include_private": "abc"}, "include_private"),
+                           ({"rows": [1]}, "rows"), ({"fl": 5}, "fl"),
+                           ({"rows": True}, "rows")):
+            response = app.post(API, json=body, status=409)
+            assert list(response.json["error"]) == [name, "__type"]
+        # 1e400 is read as infinity by the JSON parser
+        response = app.post(API, data='{"rows": 1e400}',
+                            content_type="application/json", status=409)
+        assert "rows" in response.json["error"]
+
+    def test_accepted_values_still_work(self, corpus):
+        for value in (True, False, "true", "False", "1", "no", 0):
+            assert search(include_private=value, include_drafts=value,
+                          include_deleted=value)["count"] == 3
+        assert search(rows="2")["count"] == 3
+        assert len(search(rows="")["results"]) == 3  # core's default
+        assert len(search(rows=2.0)["results"]) == 2
+        assert search(fl="name")["results"] and search(fl=["name", "title"])
+
+
+class TestLucene:
+    """{!lucene q.op=OR} parses as every search does, within its limits."""
+
+    @pytest.fixture
+    def lucene(self, corpus, monkeypatch):
+        monkeypatch.setitem(config, "ckan.search.solr_allowed_query_parsers",
+                            ["lucene", "bool"])
+
+    def test_or(self, lucene):
+        assert names(search(q="{!lucene q.op=OR}kelurahan hujan")) == {
+            "jumlah-desa", "tanpa-wilayah"}
+
+    def test_deep_nesting_is_refused(self, lucene, app):
+        deep = "(" * 3000 + "desa hujan" + ")" * 3000
+        assert refused(q="{!lucene q.op=OR}" + deep)[1].startswith(
+            "The query is nested too deeply")
+        response = app.get(API, query_string={
+            "q": "{!lucene q.op=OR}" + "(" * 60 + "a b" + ")" * 60},
+            status=409)
+        assert "nested too deeply" in response.json["error"]["q"][0]
+
+    def test_limits_before_the_rewrite(self, lucene):
+        words = " ".join(f"w{i}" for i in range(1100))
+        assert refused(q="{!lucene q.op=OR}" + words)[1].startswith(
+            "Too many clauses")
+
+    def test_a_brace_inside_quotes(self, lucene):
+        fq = """{!bool must="name:jumlah-desa" must_not='title:"a}b"'}"""
+        assert names(search(fq_list=[fq])) == {"jumlah-desa"}
+
+    def test_module_functions(self):
+        from ckanext.pgindex import local_params
+        with pytest.raises(SearchSyntaxError):
+            local_params._any_word("q", "(" * 3000 + "a b" + ")" * 3000)
+        assert local_params._plain(
+            "fq", '{!bool must="tags:{a TO b}"}') == "+(tags:{a TO b})"
+
+
+class TestOperatorChains:
+    def test_two_bangs_are_refused(self, corpus):
+        for q in ("!!penduduk", "harapan !!kelurahan", "!-desa"):
+            name, message = refused(q=q)
+            assert name == "q" and message.startswith("Invalid query syntax")
+        assert refused(q="--penduduk")[1].startswith("Invalid query syntax")
+        assert refused(fq="!!name:jumlah-desa")[0] == "fq"
+
+    def test_long_chains_meet_the_depth_limit(self, corpus, app):
+        assert refused(q="!" * 5000 + "x")[1].startswith(
+            "The query is nested too deeply")
+        app.get(API, query_string={"q": "!" * 5000 + "x"}, status=409)
+
+    def test_one_bang_still_negates(self, corpus):
+        assert names(search(q="harapan !kelurahan")) == {"angka-harapan"}
+
+
+class TestFieldNames:
+    @pytest.mark.parametrize("params, name", [
+        ({"fl": ["name\n"]}, "fl"),
+        ({"facet.field": ["tags\n"]}, "facet.field"),
+    ])
+    def test_no_trailing_newline(self, corpus, params, name):
+        with pytest.raises(SearchSyntaxError) as error:
+            PostgresPackageSearchQuery().run({"q": "", **params})
+        assert list(error.value.error_dict) == [name]
+
+    def test_fielded_query(self):
+        from luqum import tree
+        translator = solr_syntax.Translator("fq", solr_syntax.SqlParams())
+        with pytest.raises(SearchSyntaxError):
+            translator.translate(tree.SearchField("name\n", tree.Word("x")))

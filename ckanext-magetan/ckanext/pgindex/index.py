@@ -211,30 +211,63 @@ def _row(doc: SearchDocument, terms: dict[Pair, int]) -> dict[str, Any]:
         "texts": doc.texts,
         "search_vector": _vector_expression(doc),
         "terms": sorted(terms[pair] for pair in doc.facet_pairs()),
-        "indexed_at": sa.func.now(),
+        # the moment of the write itself, not of its transaction's start
+        "indexed_at": sa.func.clock_timestamp(),
     }
 
 
-def upsert_documents(docs: list[SearchDocument]) -> None:
+def read_started() -> datetime:
+    """The database's clock now: when a batch starts reading its datasets.
+
+    Pass it to :func:`index_datasets` so that the batch never overwrites a
+    row some other change wrote after this moment (see :func:`_upsert`).
+    """
+    return model.Session.execute(sa.text("SELECT clock_timestamp()")
+                                 ).scalar_one()
+
+
+def upsert_documents(docs: list[SearchDocument],
+                     read_started: Optional[datetime] = None) -> int:
     """Insert or replace index rows in the current transaction.
 
     The caller decides that the documents are current (see
     :func:`index_datasets`); the terms of all of them are numbered at once.
+    With ``read_started`` (a batch), a row written since that moment is
+    left as it is, and so is its payload. Returns how many rows were
+    written.
     """
     terms = term_ids(pair for doc in docs for pair in doc.facet_pairs())
+    written = 0
     for doc in sorted(docs, key=lambda d: d.id):
-        _upsert(table, _row(doc, terms))
+        if not _upsert(table, _row(doc, terms), read_started):
+            log.debug("Dataset %s was indexed after the batch read it; its "
+                      "row is left as it is", doc.id)
+            continue
         _upsert(payload_table, {
             "id": doc.id, "data_dict": doc.data_dict,
             "validated_data_dict": doc.validated_data_dict})
+        written += 1
+    return written
 
 
-def _upsert(target: sa.Table, row: dict[str, Any]) -> None:
+def _upsert(target: sa.Table, row: dict[str, Any],
+            read_started: Optional[datetime] = None) -> bool:
+    """Insert or replace a row; whether it was written.
+
+    With ``read_started``, an existing row replaces only if it was indexed
+    before that moment. This covers a row inserted meanwhile too: the
+    insert meets it as a conflict (after waiting for its transaction) and
+    the condition applies to it.
+    """
     statement = insert(target).values(**row)
-    model.Session.execute(statement.on_conflict_do_update(
+    condition = (None if read_started is None
+                 else target.c.indexed_at < read_started)
+    result = model.Session.execute(statement.on_conflict_do_update(
         index_elements=[target.c.id],
         set_={k: statement.excluded[k] for k in row if k != "id"},
-    ))
+        where=condition,
+    ).returning(target.c.id))
+    return result.first() is not None
 
 
 def delete_rows(references: Iterable[str]) -> None:
@@ -271,7 +304,8 @@ def index_datasets(pkg_dicts: list[dict[str, Any]],
                    reread: Optional[Callable[[str], Optional[dict[str, Any]]]]
                    = None,
                    on_error: Optional[Callable[[str, Exception], None]]
-                   = None, keep_unknown: bool = False) -> int:
+                   = None, keep_unknown: bool = False,
+                   read_started: Optional[datetime] = None) -> int:
     """Write (or remove) the index rows of datasets; the one way in.
 
     Every path that indexes (a dataset change, ``ckan search-index
@@ -289,7 +323,11 @@ def index_datasets(pkg_dicts: list[dict[str, Any]],
       was read) is read again with ``reread`` (the lock keeps it current)
       or, without ``reread``, skipped: the edit's own transaction indexed
       the newer version;
-    * otherwise the document is built and upserted.
+    * otherwise the document is built and upserted; with ``read_started``
+      (a batch: when it began reading the dicts, from
+      :func:`read_started`), only over a row indexed before that moment,
+      so a change the package row does not show (a group membership)
+      indexed meanwhile is not overwritten by what the batch read before.
 
     Returns how many rows were written. ``on_error(id, error)``, if given,
     is told of a dataset whose document cannot be built, and it is skipped;
@@ -331,8 +369,7 @@ def index_datasets(pkg_dicts: list[dict[str, Any]],
                 raise
             on_error(package_id, error)
     delete_rows(removed)
-    upsert_documents(docs)
-    return len(docs)
+    return upsert_documents(docs, read_started)
 
 
 class PostgresPackageSearchIndex(PackageSearchIndex):

@@ -14,8 +14,6 @@ from typing import Any
 
 from luqum import tree
 from luqum.auto_head_tail import auto_head_tail
-from luqum.exceptions import ParseError
-from luqum.parser import parser
 
 from ckan.common import config
 from ckan.lib.search.query import (
@@ -24,6 +22,7 @@ from ckan.lib.search.query import (
 from ckan.plugins import toolkit as tk
 
 from ckanext.pgindex.errors import SearchSyntaxError
+from ckanext.pgindex.solr_syntax import SearchBudget, parse, too_deep
 
 REWRITTEN = ("q", "fq", "fq_list")
 
@@ -63,23 +62,51 @@ def _check(name: str, value: str, allowed: list[str]) -> None:
 
 
 def rewrite(query: dict[str, Any]) -> dict[str, Any]:
-    """The query with allowed local parameters turned into plain syntax."""
+    """The query with allowed local parameters turned into plain syntax.
+
+    What is parsed to be rewritten spends a budget of its own first (the
+    search's limits of length, clauses and depth), so that no rewrite
+    walks a tree the search itself would refuse.
+    """
     check(query)
+    budget = SearchBudget()
     rewritten = dict(query)
     for name in REWRITTEN:
         value = query.get(name)
         if isinstance(value, str) and value.strip().startswith("{!"):
-            rewritten[name] = _plain(name, value.strip())
+            rewritten[name] = _plain(name, value.strip(), budget)
         elif name == "fq_list" and isinstance(value, list):
             rewritten[name] = [
-                _plain(name, v.strip()) if isinstance(v, str)
+                _plain(name, v.strip(), budget) if isinstance(v, str)
                 and v.strip().startswith("{!") else v for v in value]
     return rewritten
 
 
-def _plain(name: str, value: str) -> str:
+def _end_of_params(value: str) -> int:
+    """Where the ``}`` closing ``{!...}`` is: the first one outside quotes
+    (a backslash escapes the next character); -1 if there is none."""
+    quote = ""
+    index = 2
+    while index < len(value):
+        char = value[index]
+        if char == "\\":
+            index += 2
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "}":
+            return index
+        index += 1
+    return -1
+
+
+def _plain(name: str, value: str,
+           budget: SearchBudget | None = None) -> str:
     """``{!parser key=value ...}rest`` as the query it stands for."""
-    end = value.find("}")
+    end = _end_of_params(value)
     if end < 0:
         raise SearchSyntaxError(name, tk._("Invalid query syntax: {error}")
                                 .format(error=value[:200]))
@@ -93,7 +120,8 @@ def _plain(name: str, value: str) -> str:
     pairs = [w.split("=", 1) for w in words if "=" in w]
     if kind == "lucene":
         operator = dict(pairs).get("q.op", "AND").upper()
-        return _any_word(name, rest) if operator == "OR" and rest else rest
+        return (_any_word(name, rest, budget) if operator == "OR" and rest
+                else rest)
     if kind == "bool":
         required = [f"+({v})" for k, v in pairs if k in ("must", "filter")]
         required += [f"-({v})" for k, v in pairs if k == "must_not"]
@@ -105,14 +133,20 @@ def _plain(name: str, value: str) -> str:
         "The query parser {parser} is not supported.").format(parser=kind))
 
 
-def _any_word(name: str, value: str) -> str:
-    """A query read with q.op=OR: any of its optional clauses may match."""
+def _any_word(name: str, value: str,
+              budget: SearchBudget | None = None) -> str:
+    """A query read with q.op=OR: any of its optional clauses may match.
+
+    Parsed as every search is (this thread's parser, within the limits of
+    the search), so the rewrite below never meets a tree too deep for it.
+    """
+    budget = budget or SearchBudget()
+    budget.spend_characters(name, value)
+    node = parse(name, value, budget)
     try:
-        node = parser.parse(value)
-    except (ParseError, TypeError, ValueError) as error:
-        raise SearchSyntaxError(name, tk._("Invalid query syntax: {error}")
-                                .format(error=str(error).split("\n")[0]))
-    return str(auto_head_tail(_or(node)))
+        return str(auto_head_tail(_or(node)))
+    except RecursionError:
+        raise too_deep(name)
 
 
 def _or(node: tree.Item) -> tree.Item:

@@ -8,9 +8,10 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.plugins import toolkit as tk
 
-from ckanext.pgindex import backend, facets, status
+from ckanext.pgindex import actions, backend, facets, status
 
 
+@tk.blanket.actions(actions)
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class PgindexPlugin(p.SingletonPlugin, DefaultTranslation):

@@ -100,7 +100,7 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         conditions, rank = _conditions(query, permission_labels, params)
         rows = _integer(query.get("rows", 10), "rows")
         start = _integer(query.get("start", 0), "start")
-        order = _order_by(query.get("sort"))
+        order = _order_by(query.get("sort"), permission_labels)
         fl = _field_list(query.get("fl"))
         facet_fields = _facet_fields(query)
         limit = _integer(query.get("facet.limit",
@@ -306,9 +306,13 @@ def _free_text(q: str, def_type: Optional[str], params: SqlParams,
     return to_sql("q", node, params)
 
 
-def _integer(value: Any, name: str, minimum: int = 0,
-             maximum: int = BIGINT_MAX) -> int:
-    """A whole number parameter, from ``minimum`` to ``maximum``."""
+def integer_or_none(value: Any, minimum: int = 0,
+                    maximum: int = BIGINT_MAX) -> Optional[int]:
+    """``value`` as a whole number from ``minimum`` to ``maximum``, or None.
+
+    Integers, integral floats and strings of up to 19 digits qualify;
+    booleans, lists and anything else do not.
+    """
     if isinstance(value, bool):
         number = None
     elif isinstance(value, int):
@@ -321,6 +325,15 @@ def _integer(value: Any, name: str, minimum: int = 0,
     else:
         number = None
     if number is None or not minimum <= number <= maximum:
+        return None
+    return number
+
+
+def _integer(value: Any, name: str, minimum: int = 0,
+             maximum: int = BIGINT_MAX) -> int:
+    """A whole number parameter, from ``minimum`` to ``maximum``."""
+    number = integer_or_none(value, minimum, maximum)
+    if number is None:
         raise SearchSyntaxError(name, tk._(
             "Must be a whole number from {minimum} to {maximum}.").format(
                 minimum=minimum, maximum=maximum))
@@ -334,7 +347,7 @@ def _field_list(fl: Any) -> list[str]:
     names = fl if isinstance(fl, list) else re.split(r"[\s,]+", str(fl))
     names = [n for n in names if n]
     for name in names:
-        if name not in ("*", "score") and not FIELD_NAME.match(name):
+        if name not in ("*", "score") and not FIELD_NAME.fullmatch(name):
             raise SearchSyntaxError("fl", tk._(
                 "Invalid field name: {name}").format(name=name))
     return names
@@ -429,7 +442,7 @@ def _facet_fields(query: dict[str, Any]) -> list[str]:
             "Too many facet fields: at most {limit}.").format(
                 limit=MAX_FACET_FIELDS))
     for name in fields:
-        if not isinstance(name, str) or not FIELD_NAME.match(name):
+        if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
             raise SearchSyntaxError("facet.field", tk._(
                 "Invalid field name: {name}").format(name=name))
     return list(dict.fromkeys(fields))
@@ -447,12 +460,13 @@ SORTABLE_COLUMNS = {
 CKAN_SORT_FIELDS = {"views_recent", "views_total", "view_recent"}
 
 
-def _order_by(sort: Any) -> str:
+def _order_by(sort: Any, labels: Optional[list[str]] = None) -> str:
     """SQL ORDER BY of a Solr sort (``score desc, metadata_modified desc``).
 
     A field is sortable if it is a column (``SORTABLE_COLUMNS``,
-    ``COLUMN_FIELDS``) or the index has seen it (:func:`_is_indexed`);
-    any other name is refused, as Solr refuses an unknown field.
+    ``COLUMN_FIELDS``) or a dataset the caller may see (``labels``, None:
+    any) has it (:func:`_is_indexed`); any other name is refused, as Solr
+    refuses an unknown field.
     """
     sort = sort or "score desc, metadata_modified desc"
     if not isinstance(sort, str):
@@ -478,8 +492,9 @@ def _order_by(sort: Any) -> str:
             column = SORTABLE_COLUMNS[name]
         elif name in COLUMN_FIELDS:
             column = f"hits.{name}"
-        elif FIELD_NAME.match(name):
-            if name not in CKAN_SORT_FIELDS and not _is_indexed(name):
+        elif FIELD_NAME.fullmatch(name):
+            if name not in CKAN_SORT_FIELDS and not _is_indexed(name,
+                                                                labels):
                 raise SearchSyntaxError("sort", tk._(
                     'Cannot sort by "{name}": no indexed dataset has this '
                     "field.").format(name=name))
@@ -493,20 +508,22 @@ def _order_by(sort: Any) -> str:
     return ", ".join(clauses)
 
 
-def _is_indexed(name: str) -> bool:
-    """Whether the index has seen field ``name``, so that it can sort by it.
+def _is_indexed(name: str, labels: Optional[list[str]] = None) -> bool:
+    """Whether a dataset the caller may see has field ``name``, so that
+    the search can sort by it.
 
-    Facet fields are registered in ``pgindex_field`` when a document first
-    has them (one indexed lookup). The few fields never counted as facets
-    (``NOT_FACETED``: ``num_resources``, ``title``...) are looked for in the
-    documents; ``extras_*`` copies (text in CKAN's Solr schema) never sort.
+    Decided under the caller's permission labels (``labels``; None: every
+    dataset), the condition the search itself uses, so the answer says
+    nothing about datasets the caller cannot see. ``extras_*`` copies
+    (text in CKAN's Solr schema) never sort.
     """
     if name.startswith(("extras_", "res_extras_")):
         return False
-    if is_faceted(name):
-        sql = "SELECT EXISTS (SELECT 1 FROM pgindex_field WHERE name = :name)"
-    else:
-        sql = ("SELECT EXISTS (SELECT 1 FROM pgindex_document "
-               "WHERE site_id = :site AND fields ? :name)")
+    sql = ("SELECT EXISTS (SELECT 1 FROM pgindex_document "
+           "WHERE site_id = :site AND fields ? :name"
+           + ("" if labels is None
+              else " AND permission_labels && CAST(:labels AS text[])")
+           + ")")
     return bool(model.Session.execute(sa.text(sql), {
-        "name": name, "site": config.get("ckan.site_id")}).scalar())
+        "name": name, "site": config.get("ckan.site_id"),
+        "labels": list(labels or [])}).scalar())

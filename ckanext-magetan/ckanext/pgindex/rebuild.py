@@ -11,7 +11,7 @@ import ckan.model as model
 from ckan.common import config
 
 from ckanext.pgindex import status
-from ckanext.pgindex.index import delete_rows, index_datasets
+from ckanext.pgindex.index import delete_rows, index_datasets, read_started
 from ckanext.pgindex.model import search_document_table as table
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,8 @@ def rebuild(ids: Iterable[str], batch_size: Optional[int] = None,
 
 def _flush(batch: list[str], force: bool,
            failed: Callable[[str, Exception], None]) -> int:
+    # rows written from here on are at least as fresh as what is read below
+    started = read_started()
     dicts = []
     missing = []
     for package_id in batch:
@@ -112,7 +114,7 @@ def _flush(batch: list[str], force: bool,
             dicts.append(pkg_dict)
     delete_rows(missing)
     index_datasets(dicts, reread=read_dataset,
-                   on_error=failed if force else None)
+                   on_error=failed if force else None, read_started=started)
     model.Session.commit()
     return len(batch)
 

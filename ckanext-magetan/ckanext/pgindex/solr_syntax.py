@@ -45,7 +45,7 @@ COLUMN_FIELDS = {"id": "d.id", "name": "d.name", "state": "d.state",
                  "site_id": "d.site_id"}
 DATE_COLUMNS = {"metadata_created": "d.metadata_created",
                 "metadata_modified": "d.metadata_modified"}
-FIELD_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+FIELD_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")  # use fullmatch
 LOCAL_PARAMS = re.compile(r"(?:^|[^\\])(?:\\\\)*\{!")
 MAGIC_FIELDS = re.compile(r"(?<![\w\\])_(?:query|val)_\s*:")
 DATE_MATH = re.compile(r"([+-])(\d+)([A-Z]+)|/([A-Z]+)")
@@ -171,7 +171,7 @@ def parse(parameter: str, value: str,
     try:
         node = _parse_tree(_solr_operators(value))
     except RecursionError:
-        raise _too_deep(parameter)
+        raise too_deep(parameter)
     except (ParseError, TypeError, ValueError, ArithmeticError) as error:
         raise SearchSyntaxError(parameter, tk._(
             "Invalid query syntax: {error}").format(error=_short(error)))
@@ -185,10 +185,10 @@ def to_sql(parameter: str, node: tree.Item, params: SqlParams) -> Condition:
     try:
         return Translator(parameter, params).translate(node)
     except RecursionError:
-        raise _too_deep(parameter)
+        raise too_deep(parameter)
 
 
-def _too_deep(parameter: str) -> SearchLimitError:
+def too_deep(parameter: str) -> SearchLimitError:
     return SearchLimitError(parameter, tk._(
         "The query is nested too deeply: at most {limit} levels of "
         "parentheses and operators.").format(limit=MAX_DEPTH))
@@ -202,7 +202,7 @@ def _count_clauses(parameter: str, node: tree.Item) -> int:
     while stack:
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise _too_deep(parameter)
+            raise too_deep(parameter)
         children = item.children
         if not children or isinstance(item, (tree.Range, tree.From,
                                              tree.To)):
@@ -217,7 +217,9 @@ def _solr_operators(value: str) -> str:
 
     As in Lucene's parser, ``&&`` and ``||`` count only as words of their
     own and ``!`` only at the start of a word; quoted phrases, escaped
-    characters and range bounds are left alone.
+    characters and range bounds are left alone. Each ``!`` of a chain
+    (``!!x``) is an operator too, so that the translator refuses two
+    operators in a row and a long chain meets the depth limit.
     """
     if not any(mark in value for mark in ("&&", "||", "!")):
         return value
@@ -225,9 +227,12 @@ def _solr_operators(value: str) -> str:
     index, quoted, ranges = 0, False, 0
     length = len(value)
 
+    bang_at = -2  # where the last "!" read as NOT was
+
     def boundary(position: int) -> bool:
         return (position < 0 or position >= length
-                or value[position].isspace() or value[position] in "()")
+                or value[position].isspace() or value[position] in "()"
+                or position == bang_at)
 
     while index < length:
         char = value[index]
@@ -249,6 +254,7 @@ def _solr_operators(value: str) -> str:
                 continue
             if char == "!":
                 out.append(" NOT ")
+                bang_at = index
                 index += 1
                 continue
         out.append(char)
@@ -280,9 +286,10 @@ class Translator:
             return self._join(node, "AND", fieldname, negated)
         if isinstance(node, tree.OrOperation):
             return self._join(node, "OR", fieldname, negated)
-        if isinstance(node, (tree.Prohibit, tree.Plus)) and \
-                isinstance(node.a, (tree.Prohibit, tree.Plus)):
-            # "--x", "+-x": Lucene (and Solr) refuse two operators in a row
+        if isinstance(node, (tree.Not, tree.Prohibit, tree.Plus)) and \
+                isinstance(node.a, (tree.Not, tree.Prohibit, tree.Plus)):
+            # "--x", "+-x", "!!x", "NOT -x": Lucene (and Solr) refuse two
+            # operators in a row
             raise self.error(tk._("Invalid query syntax: {part}").format(
                 part=str(node)))
         if isinstance(node, (tree.Not, tree.Prohibit)):
@@ -296,7 +303,7 @@ class Translator:
             return self.translate(node.expr, fieldname, negated)
         if isinstance(node, tree.SearchField):
             name = node.name
-            if name != "*" and not FIELD_NAME.match(name):
+            if name != "*" and not FIELD_NAME.fullmatch(name):
                 raise self.error(tk._("Invalid field name: {name}").format(
                     name=name))
             return self.translate(node.expr, name, negated)
