@@ -6,11 +6,12 @@ every view and action, instead of a server error further in:
 * an API body whose JSON nests arrays or objects deeper than
   :data:`ckanext.magetan.inputs.MAX_DEPTH` (Python's JSON decoder raises
   RecursionError about a thousand deep): 400;
-* a NUL character or a lone surrogate anywhere in the path, the query
-  string, the form or the JSON body (PostgreSQL refuses NUL in text, a lone
-  surrogate has no UTF-8 encoding; core's read actions, autocompletes and
-  pages fail with 500 on either): a validation error (409) from the API, a
-  400 page elsewhere;
+* a NUL character or a lone surrogate anywhere in the path or the query
+  string, or in the form or the JSON body of an API call (PostgreSQL
+  refuses NUL in text, a lone surrogate has no UTF-8 encoding; core's read
+  actions, autocompletes and pages fail with 500 on either): a validation
+  error (409) from the API, a 400 page elsewhere. A page's form is left to
+  its view, so that the form shows the error next to the field;
 * an action called through the API with an ``id`` or ``name`` that is not
   text (core's ``*_show`` actions fail with 500 on a list or an object):
   409. Python callers of ``call_action`` are not affected.
@@ -121,22 +122,28 @@ def _decoded_json() -> Iterable[Any]:
             continue  # not JSON: CKAN answers for it
 
 
-def _unreadable_fields() -> list[str]:
+def _unreadable_fields() -> dict[str, bool]:
     """Where the request holds a NUL character or a lone surrogate: the
-    names of the parameters (``path`` for the path itself)."""
-    found: list[str] = []
+    names of the parameters (``path`` for the path itself), each with
+    whether it holds a NUL character."""
+    found: list[tuple[str, str]] = []
     if inputs.unreadable(request.path):
-        found.append("path")
+        found.append(("path", request.path))
     pairs = list(request.args.items(multi=True))
-    if _is_form():
+    if _is_form() and _is_api():
+        # a page's form is left to its view, whose actions answer with the
+        # error shown next to the field (security/actions.py)
         pairs += request.form.items(multi=True)
-    found += [key for key, value in pairs
-              if inputs.unreadable(key) or inputs.unreadable(value)]
+    found += [(key, text) for key, value in pairs for text in (key, value)
+              if inputs.unreadable(text)]
     for document in _decoded_json():
         for path, text in inputs.strings(document):
             if text is not None and inputs.unreadable(text):
-                found.append(path[0] if path else "body")
-    return list(dict.fromkeys(found))
+                found.append((path[0] if path else "body", text))
+    fields: dict[str, bool] = {}
+    for field, text in found:
+        fields[field] = fields.get(field, False) or "\x00" in text
+    return fields
 
 
 def refuse_unreadable_text() -> Optional[Response]:
@@ -146,12 +153,13 @@ def refuse_unreadable_text() -> Optional[Response]:
     if not fields:
         return None
     if _is_api():
-        message = tk._("Text must not contain NUL characters (\\0) or "
-                       "unpaired surrogates.")
-        return _validation_error({field: [message] for field in fields})
-    tk.abort(400, tk._("The address or the form holds a NUL character "
-                       "(\\0) or an unpaired surrogate, which the portal "
-                       "cannot read."))
+        # the messages of the chained actions' own check (inputs.problem)
+        nul = tk._("Text must not contain NUL characters (\\0).")
+        surrogate = tk._("Text must not contain unpaired surrogates.")
+        return _validation_error({field: [nul if has_nul else surrogate]
+                                  for field, has_nul in fields.items()})
+    tk.abort(400, tk._("The address holds a NUL character (\\0) or an "
+                       "unpaired surrogate, which the portal cannot read."))
 
 
 def _action_data() -> dict[str, Any]:
@@ -181,7 +189,10 @@ def refuse_naming_non_text() -> Optional[Response]:
              if data.get(key) is not None and not isinstance(data[key], str)]
     if not wrong:
         return None
-    return _validation_error({key: [tk._("Must be text.")] for key in wrong})
+    return _validation_error({key: [
+        tk._("Must be text, not a list or an object.")
+        if isinstance(data[key], (list, dict)) else tk._("Must be text.")]
+        for key in wrong})
 
 
 def _validation_error(errors: dict[str, list[str]]) -> Response:
