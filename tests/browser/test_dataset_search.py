@@ -65,3 +65,9 @@ def test_bad_query_shows_an_error_not_a_crash(datasets, live_portal, page):
     # the error is shown (an empty result alone would also be "no crash")
     expect(page.locator("#search-error")).to_be_visible()
     assert result_titles(page) == []
+    # and says, in Indonesian, what is wrong with the query
+    reason = page.locator("#magetan-search-reason")
+    expect(reason).to_be_visible()
+    expect(reason).to_contain_text("Sintaks pencarian tidak valid")
+    expect(page.locator("#search-error")).to_contain_text(
+        "Terjadi galat saat mencari")

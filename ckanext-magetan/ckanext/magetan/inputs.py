@@ -3,6 +3,7 @@ characters and nesting, walked without recursion (a value may be nested
 thousands deep)."""
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from ckan.plugins import toolkit as tk
@@ -17,6 +18,8 @@ MAX_DEPTH = 32
 # description needs, and short enough for PostgreSQL's full-text search
 # (a tsvector holds at most 1 MB).
 MAX_TEXT = 100_000
+# A surrogate code point in a str is always a lone one (Python joins pairs).
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def strings(value: Any) -> Iterator[tuple[tuple[str, ...], str | None]]:
@@ -39,6 +42,12 @@ def strings(value: Any) -> Iterator[tuple[tuple[str, ...], str | None]]:
                          for i, child in enumerate(item))
         elif isinstance(item, str):
             yield path, item
+
+
+def unreadable(found: str) -> bool:
+    """Whether ``found`` holds a NUL character (PostgreSQL refuses it in text
+    and JSON) or a lone surrogate (which has no UTF-8 encoding)."""
+    return "\x00" in found or _SURROGATE.search(found) is not None
 
 
 def problem(value: Any) -> str | None:

@@ -60,6 +60,14 @@ def test_ckan_supplement_keeps_placeholders():
             assert set(placeholder.findall(strings[0])) == wanted, message.id
 
 
+def test_examples_are_introduced_with_a_colon():
+    """Indonesian introduces an example with "contoh:", not "contoh."."""
+    catalogue = polib.pofile(
+        str(I18N / "id" / "LC_MESSAGES" / "ckanext-magetan.po"))
+    wrong = [e.msgid for e in catalogue if re.search(r"\bcontoh\.", e.msgstr)]
+    assert wrong == []
+
+
 def test_search_errors_are_indonesian_by_default(app):
     response = app.get("/api/3/action/package_search",
                        query_string={"fq": "organization:(dinkes"},

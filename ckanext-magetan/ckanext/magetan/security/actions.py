@@ -10,6 +10,11 @@ users refuse, before anything is written, a value that
   indexes, whose rows hold about 2.7 kB).
 
 ``*_patch`` and ``resource_*`` go through these too.
+
+NUL characters reaching any action or page over HTTP are refused earlier,
+generically, by ``bodies.refuse_bad_input``; this list stays for what that
+hook does not do: lengths, titles, and callers of ``call_action`` in Python
+(forms, CLI, other plugins) whose values never were a request.
 """
 from __future__ import annotations
 
