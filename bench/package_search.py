@@ -2,7 +2,8 @@
 
 Run it with ``make bench`` (see bench/README.md). It grows one benchmark
 database to each size, indexes it with ``ckan search-index rebuild`` and
-times package_search through CKAN's action layer, with six facets on,
+times package_search through CKAN's action layer, with six facets on and
+with none,
 anonymously and as a member of two OPDs that own private datasets.
 """
 from __future__ import annotations
@@ -184,9 +185,12 @@ def time_queries(iterations: int) -> dict[str, dict[str, float]]:
 
     results = {}
     for user in ("", "bench-member"):
-        for label, params in QUERIES.items():
+        for (label, params), facets in [(q, f) for q in QUERIES.items()
+                                        for f in (FACETS, [])]:
             extra = {"include_private": True} if user else {}
-            data = dict(params, **extra, **{"facet.field": FACETS})
+            data = dict(params, **extra, **{"facet.field": facets})
+            if not facets:
+                label = f"{label} (no facets)"
             timings = []
             count = 0
             for run in range(iterations + 3):

@@ -768,11 +768,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     # (which may only know that type) can be compared on the same data.
     lines = [line for line in text.splitlines()
              if not line.startswith(("scheming.", "ckan.default.package_type"))]
-    text = "\n".join(
-        "ckan.plugins = activity pgindex" if line.startswith("ckan.plugins")
-        else line for line in lines) + "\n"
     # the benchmark asks six facets; the sixth is a field of its own data
-    text += "ckanext.pgindex.facet_fields = periodicity\n"
+    text = "\n".join(
+        "ckan.plugins = activity pgindex\n"
+        "ckanext.pgindex.facet_fields = periodicity"
+        if line.startswith("ckan.plugins") else line for line in lines) + "\n"
     ini = VAR / "bench.ini"
     ini.write_text(text)
     ckan("db", "init", ini=ini, stdout=subprocess.DEVNULL)
