@@ -22,7 +22,7 @@ import json
 import re
 from typing import Any, Iterable, Optional
 
-from flask import Response, request
+from flask import Response, g, request
 
 from ckan.plugins import toolkit as tk
 
@@ -97,7 +97,15 @@ def refuse_deep_json() -> Optional[Response]:
     return _json(body, 400)
 
 
-def _decoded_json() -> Iterable[Any]:
+def _decoded_json() -> list[Any]:
+    """Each JSON document of the request's body, decoded once per request
+    (two checks read them)."""
+    if "_magetan_json" not in g:
+        g._magetan_json = list(_decode_json())
+    return g._magetan_json
+
+
+def _decode_json() -> Iterable[Any]:
     """Each JSON document of the request's body: the body itself or, for a
     form, any key or value that decodes as JSON (CKAN's API reads a form
     with one key as that key's JSON)."""
