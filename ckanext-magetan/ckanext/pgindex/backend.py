@@ -22,6 +22,7 @@ import ckan.lib.search as ckan_search
 from ckan.lib.search.index import PackageSearchIndex
 from ckan.lib.search.query import PackageSearchQuery
 
+from ckanext.pgindex import cache
 from ckanext.pgindex.index import PostgresPackageSearchIndex
 from ckanext.pgindex.query import PostgresPackageSearchQuery
 
@@ -47,6 +48,7 @@ def activate() -> None:
     ckan_search._QUERIES["package"] = PostgresPackageSearchQuery
     ckan_search.PackageSearchQuery = PostgresPackageSearchQuery
     ckan_search.check_solr_schema_version = _no_solr_schema_to_check
+    cache.listen()
 
 
 def deactivate() -> None:

@@ -19,6 +19,7 @@ from ckan.common import config
 from ckan.lib.search.common import SearchIndexError
 from ckan.lib.search.index import PackageSearchIndex
 
+from ckanext.pgindex import cache
 from ckanext.pgindex.model import (
     TERM_FIELD_SHIFT, search_document_table as table,
     search_payload_table as payload_table,
@@ -259,6 +260,7 @@ def _upsert(target: sa.Table, row: dict[str, Any],
     insert meets it as a conflict (after waiting for its transaction) and
     the condition applies to it.
     """
+    cache.note_write()
     statement = insert(target).values(**row)
     condition = (None if read_started is None
                  else target.c.indexed_at < read_started)
@@ -274,6 +276,7 @@ def delete_rows(references: Iterable[str]) -> None:
     """Remove the index rows of datasets (by id or name) of this site."""
     references = list(references)
     if references:
+        cache.note_write()
         model.Session.execute(
             sa.delete(table).where(sa.or_(table.c.id.in_(references),
                                           table.c.name.in_(references)))
@@ -390,6 +393,7 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
         model.Session.commit()
 
     def clear(self) -> None:
+        cache.note_write()
         model.Session.execute(
             sa.delete(table).where(
                 table.c.site_id == config.get("ckan.site_id")))

@@ -8,7 +8,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.plugins import toolkit as tk
 
-from ckanext.pgindex import actions, backend, facets, status
+from ckanext.pgindex import actions, backend, cache, facets, status
 
 
 @tk.blanket.actions(actions)
@@ -32,6 +32,7 @@ class PgindexPlugin(p.SingletonPlugin, DefaultTranslation):
         # fields is computed afresh and compared with what the stored rows
         # were built with; the log says what to run if they differ.
         facets.reset()
+        cache.summaries.clear()
         status.startup_check()
 
     # IPluginObserver

@@ -7,11 +7,12 @@ and every facet, all restricted by the caller's permission labels.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any, Iterator, NamedTuple, Optional
 
 import sqlalchemy as sa
 
@@ -21,7 +22,7 @@ from ckan.lib.search.common import SearchError
 from ckan.lib.search.query import PackageSearchQuery
 from ckan.plugins import toolkit as tk
 
-from ckanext.pgindex import local_params
+from ckanext.pgindex import cache, local_params
 from ckanext.pgindex.model import TERM_FIELD_SHIFT
 from ckanext.pgindex.document import is_faceted
 from ckanext.pgindex.errors import SearchSyntaxError
@@ -108,43 +109,73 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                          "facet.limit", minimum=-BIGINT_MAX)
         mincount = _integer(query.get("facet.mincount", 1), "facet.mincount")
 
-        statement = _statement(where=conditions, rank=rank, order=order,
-                               fl=fl, facet_fields=facet_fields, limit=limit,
-                               mincount=mincount, rows=rows, start=start,
-                               params=params)
-        result = _execute(statement, params.values)
-
-        self.count = 0
-        self.results = []
-        self.facets = {facet: {} for facet in facet_fields}
-        for row in result:
-            if row.part == 0:
-                self.count = row.n
-            elif row.part == 1:
-                self.results.append(_result(row, fl))
+        plan = _statement(where=conditions, rank=rank, order=order,
+                          fl=fl, facet_fields=facet_fields, limit=limit,
+                          mincount=mincount, rows=rows, start=start,
+                          params=params)
+        with _search_savepoint() as settings:
+            generation = cache.generation(settings)
+            key = (generation, plan.summary_key) if generation else None
+            summary = cache.summaries.get(key) if key else None
+            if summary is None:
+                result = model.Session.execute(sa.text(plan.full),
+                                               params.values).all()
+                summary = _summary(result, facet_fields)
+                if key:
+                    cache.summaries.put(key, summary, cache.size())
             else:
-                self.facets[row.facet][row.value] = row.n
+                result = model.Session.execute(sa.text(plan.page),
+                                               params.values).all()
+
+        self.count = summary.count
+        # a copy: callers may change what they are given
+        self.facets = {facet: dict(counts)
+                       for facet, counts in summary.facets.items()}
+        self.results = [_result(row, fl) for row in result if row.part == 1]
         return {"results": self.results, "count": self.count}
 
 
-def _execute(statement: str, values: dict[str, Any]) -> list[Any]:
-    """The rows of the search statement, run inside a savepoint.
+class Summary(NamedTuple):
+    """What a search counts: its matches and every facet."""
+
+    count: int
+    facets: dict[str, dict[str, int]]
+
+
+def _summary(result: list[Any], facet_fields: list[str]) -> Summary:
+    count = 0
+    facets: dict[str, dict[str, int]] = {facet: {} for facet in facet_fields}
+    for row in result:
+        if row.part == 0:
+            count = row.n
+        elif row.part == 2:
+            facets[row.facet][row.value] = row.n
+    return Summary(count, facets)
+
+
+@contextlib.contextmanager
+def _search_savepoint() -> Iterator[Any]:
+    """A savepoint for the statements of one search; yields its settings.
 
     The savepoint is always rolled back (a search writes nothing): that
-    ends its local settings (``statement_timeout``, ``jit``), and a search
-    that fails leaves the caller's transaction, and any write it made
-    before searching, as it was.
+    ends its local settings (``statement_timeout``, ``jit``, ``work_mem``),
+    and a search that fails leaves the caller's transaction, and any write
+    it made before searching, as it was. The settings row tells the summary
+    cache the index's generation (:mod:`ckanext.pgindex.cache`).
     """
     timeout = int(config.get("ckanext.pgindex.statement_timeout") or 0)
+    work_mem = config.get("ckanext.pgindex.work_mem")
     savepoint = model.Session.begin_nested()
     try:
         # JIT compiling a statement of many clauses takes seconds, far more
         # than running it on an index
-        model.Session.execute(sa.text(
+        yield model.Session.execute(sa.text(
             "SELECT set_config('jit', 'off', true)"
             + (", set_config('statement_timeout', :t, true)" if timeout > 0
-               else "")), {"t": f"{timeout}ms"})
-        return model.Session.execute(sa.text(statement), values).all()
+               else "")
+            + (", set_config('work_mem', :w, true)" if work_mem else "")
+            + ", " + cache.GENERATION_COLUMNS),
+            {"t": f"{timeout}ms", "w": work_mem}).one()
     except sa.exc.DBAPIError as error:
         code = getattr(error.orig, "pgcode", None) or ""
         if code == QUERY_CANCELED:
@@ -179,15 +210,31 @@ def _check_strings(query: dict[str, Any]) -> None:
                 pending.extend(item.values())
 
 
+class SearchPlan(NamedTuple):
+    """The SQL of one search.
+
+    ``full`` answers it all in one statement; ``page`` only its page of
+    results, for when the count and facets come from the summary cache,
+    whose key is ``summary_key`` (the SQL of the matches and the counts and
+    the values of their parameters).
+    """
+
+    full: str
+    page: str
+    summary_key: str
+
+
 def _statement(*, where: list[str], rank: list[str], order: str,
                fl: list[str], facet_fields: list[str], limit: int,
-               mincount: int, rows: int, start: int, params: SqlParams) -> str:
-    """One SQL statement answering the whole search.
+               mincount: int, rows: int, start: int,
+               params: SqlParams) -> SearchPlan:
+    """The SQL answering a search.
 
-    A materialised CTE holds the matching rows; from it come the count
-    (part 0), the page in order (part 1) and every facet (part 2): the
-    term-backed ones in a single pass over integer ids, any other from the
-    JSON fields.
+    In ``full``, a materialised CTE holds the matching rows; from it come
+    the count (part 0), the page in order (part 1) and every facet (part
+    2): the term-backed ones in a single pass over integer ids, any other
+    from the JSON fields. In ``page``, the same CTE is inlined so that the
+    planner can read the page off an index in order.
     """
     score = (f"ts_rank_cd('{RANK_WEIGHTS}', d.search_vector, "
              f"({' || '.join(rank)}), 1)" if rank else "0::real")
@@ -195,21 +242,14 @@ def _statement(*, where: list[str], rank: list[str], order: str,
     term_facets = [f for f in facet_fields if is_faceted(f)]
     json_facets = [f for f in facet_fields if not is_faceted(f)]
     needs_fields = bool(json_facets) or "hits.fields" in order
-    parts = [
+    counts = [
         "SELECT 0 AS part, NULL::text AS facet, NULL::text AS value, "
         "count(*) AS n, 0::bigint AS ord, NULL::real AS score, "
         "NULL::text AS id, NULL::text AS data FROM hits",
-        "SELECT 1, NULL, NULL, 0, "
-        f"row_number() OVER (ORDER BY {order}), "
-        f"hits.score, hits.id, {_payload_column(fl)} FROM ("
-        f"SELECT * FROM hits ORDER BY {order} "
-        f"LIMIT {params(rows)} OFFSET {params(start)}) AS hits "
-        "JOIN pgindex_document d ON d.id = hits.id "
-        "JOIN pgindex_payload p ON p.id = hits.id",
     ]
     limit_sql = "" if limit < 0 else f"WHERE rank <= {params(limit)}"
     if term_facets:
-        parts.append(
+        counts.append(
             "SELECT 2, field, value, n, -n, NULL, NULL, NULL FROM ("
             "SELECT t.field, t.value, c.n, row_number() OVER ("
             "PARTITION BY t.field ORDER BY c.n DESC, t.value) AS rank "
@@ -221,7 +261,7 @@ def _statement(*, where: list[str], rank: list[str], order: str,
             "JOIN pgindex_term t ON t.id = c.term "
             f"WHERE c.n >= {params(mincount)}) AS f {limit_sql}")
     for facet in json_facets:
-        parts.append(
+        counts.append(
             f"SELECT 2, {params(facet)}, value, n, -n, NULL, NULL, NULL "
             "FROM ("
             "SELECT value, count(*) AS n, row_number() OVER ("
@@ -229,17 +269,34 @@ def _statement(*, where: list[str], rank: list[str], order: str,
             f"jsonb_array_elements_text(hits.fields -> {params(facet)}) "
             f"AS value GROUP BY value HAVING count(*) >= "
             f"{params(mincount)}) AS f {limit_sql}")
-    return (
-        "WITH hits AS MATERIALIZED ("
+    hits = (
         f"SELECT d.id, {score} AS score, d.name, d.title_sort, "
-        "d.metadata_modified, d.metadata_created, d.terms"
+        "d.metadata_modified, d.metadata_created"
+        + (", d.terms" if term_facets else "")
         + "".join(f", d.{c}" for c in ("state", "capacity",
                                         "dataset_type", "site_id")
                   if f"hits.{c}" in order)
         + (", d.fields" if needs_fields else "")
-        + f" FROM pgindex_document d WHERE {where_sql}) "
-        + " UNION ALL ".join(parts)
-        + " ORDER BY part, ord, value")
+        + f" FROM pgindex_document d WHERE {where_sql}")
+    # the count and facets depend on what was bound so far, not on the page
+    summary_key = json.dumps([hits, counts, params.values], sort_keys=True,
+                             default=str)
+    page = (
+        "SELECT 1 AS part, NULL::text AS facet, NULL::text AS value, "
+        "0::bigint AS n, "
+        f"row_number() OVER (ORDER BY {order}) AS ord, "
+        f"hits.score, hits.id, {_payload_column(fl)} AS data FROM ("
+        f"SELECT * FROM hits ORDER BY {order} "
+        f"LIMIT {params(rows)} OFFSET {params(start)}) AS hits "
+        "JOIN pgindex_document d ON d.id = hits.id "
+        "JOIN pgindex_payload p ON p.id = hits.id")
+    return SearchPlan(
+        full=(f"WITH hits AS MATERIALIZED ({hits}) "
+              + " UNION ALL ".join([counts[0], page, *counts[1:]])
+              + " ORDER BY part, ord, value"),
+        page=(f"WITH hits AS NOT MATERIALIZED ({hits}) {page} "
+              "ORDER BY ord"),
+        summary_key=summary_key)
 
 
 def _conditions(query: dict[str, Any], labels: Optional[list[str]],

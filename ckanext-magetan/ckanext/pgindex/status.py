@@ -129,10 +129,12 @@ def check(connection: Any, record_if_empty: bool = False) -> Status:
     if missing or status.revision != status.head_revision:
         status.problems.append(
             "The search index tables are "
-            + (f"missing ({', '.join(missing)})" if missing else
+            + (f"missing ({', '.join(missing)}): run `{migrate}`, then "
+               f"`{rebuild}`." if missing else
                f"at revision {status.revision or 'none'}, not "
-               f"{status.head_revision}")
-            + f": run `{migrate}`, then `{rebuild}`.")
+               f"{status.head_revision}: run `{migrate}`, then "
+               f"`{command('pgindex check')}` (it says whether the rows "
+               "must be rebuilt too)."))
         facets.set_recorded(None)
         return status
 
