@@ -240,6 +240,9 @@ def main() -> int:
     parser.add_argument("--queries-only", action="store_true",
                         help="time the queries on the data already there")
     parser.add_argument("--label", default="pgindex")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="turn pgindex's summary cache off, so that "
+                        "every run is a first search")
     parser.add_argument("--out", type=Path,
                         default=ROOT / "bench" / "results")
     args = parser.parse_args()
@@ -252,7 +255,10 @@ def main() -> int:
         ckan.lib.search.check_solr_schema_version = lambda *a, **k: False
     from ckan.config.middleware import make_app
 
-    app = make_app(load_config(str(args.ini)))
+    settings = load_config(str(args.ini))
+    if args.no_cache:
+        settings["ckanext.pgindex.cache_size"] = 0
+    app = make_app(settings)
     args.out.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"label": args.label, "sizes": {}}
     with app._wsgi_app.test_request_context():

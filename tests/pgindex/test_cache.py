@@ -64,6 +64,19 @@ class TestSummaryCache:
         assert second["count"] == 3
         assert cache.summaries.hits >= 1
 
+    def test_another_sort_or_page_reuses_the_summary(self):
+        for number in range(3):
+            dataset(name=f"set-{number}", tags=[{"name": "padi"}])
+        search(sort="name asc")
+        hits = cache.summaries.hits
+        newest = search(sort="metadata_modified desc", rows=1)
+        assert cache.summaries.hits == hits + 1
+        assert newest["count"] == 3
+        assert [r["name"] for r in newest["results"]] == ["set-2"]
+        # other facets are other counts
+        search(sort="name asc", **{"facet.field": '["tags"]'})
+        assert cache.summaries.hits == hits + 1
+
     def test_a_change_through_ckan_is_counted_at_once(self):
         created = dataset(tags=[{"name": "padi"}])
         assert tags_of(search()) == {"padi": 1}

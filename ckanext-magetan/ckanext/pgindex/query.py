@@ -115,6 +115,7 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                           params=params)
         with _search_savepoint() as settings:
             generation = cache.generation(settings)
+            _look_up_terms(params)
             key = (generation, plan.summary_key) if generation else None
             summary = cache.summaries.get(key) if key else None
             if summary is None:
@@ -133,6 +134,27 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                        for facet, counts in summary.facets.items()}
         self.results = [_result(row, fl) for row in result if row.part == 1]
         return {"results": self.results, "count": self.count}
+
+
+# What a term parameter becomes when no document has its value: term
+# numbers carry a field code of at least 1 in their high bits, so none is 0.
+NO_TERM = 0
+
+
+def _look_up_terms(params: SqlParams) -> None:
+    """Give every term parameter its term's number (or NO_TERM)."""
+    if not params.terms:
+        return
+    names = list(params.terms)
+    pairs = [params.terms[name] for name in names]
+    found = {(row.field, row.value): row.id for row in model.Session.execute(
+        sa.text("SELECT t.field, t.value, t.id FROM pgindex_term t "
+                "JOIN unnest(CAST(:fields AS text[]), CAST(:vals AS text[])) "
+                "AS u(field, value) "
+                "ON t.field = u.field AND t.value = u.value"),
+        {"fields": [f for f, _ in pairs], "vals": [v for _, v in pairs]})}
+    for name, pair in zip(names, pairs):
+        params.values[name] = found.get(pair, NO_TERM)
 
 
 class Summary(NamedTuple):
@@ -215,8 +237,8 @@ class SearchPlan(NamedTuple):
 
     ``full`` answers it all in one statement; ``page`` only its page of
     results, for when the count and facets come from the summary cache,
-    whose key is ``summary_key`` (the SQL of the matches and the counts and
-    the values of their parameters).
+    whose key is ``summary_key`` (the conditions, the SQL of the counts and
+    the values bound to them).
     """
 
     full: str
@@ -278,9 +300,10 @@ def _statement(*, where: list[str], rank: list[str], order: str,
                   if f"hits.{c}" in order)
         + (", d.fields" if needs_fields else "")
         + f" FROM pgindex_document d WHERE {where_sql}")
-    # the count and facets depend on what was bound so far, not on the page
-    summary_key = json.dumps([hits, counts, params.values], sort_keys=True,
-                             default=str)
+    # The count and facets depend on the conditions, the counting SQL and
+    # what was bound so far; not on the sort, the score or the page.
+    summary_key = json.dumps([where_sql, counts, params.values],
+                             sort_keys=True, default=str)
     page = (
         "SELECT 1 AS part, NULL::text AS facet, NULL::text AS value, "
         "0::bigint AS n, "

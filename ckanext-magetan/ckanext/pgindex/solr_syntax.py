@@ -109,11 +109,27 @@ class SqlParams:
     """Bind parameters collected while SQL text is built."""
 
     values: dict[str, Any] = field(default_factory=dict)
+    # parameters that stand for the number of a facet term, by name: until
+    # the search looks the numbers up (ckanext.pgindex.query), their value
+    # is the (field, value) pair itself
+    terms: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __call__(self, value: Any, cast: str | None = None) -> str:
         name = f"p{len(self.values)}"
         self.values[name] = value
         return f"CAST(:{name} AS {cast})" if cast else f":{name}"
+
+    def term(self, fieldname: str, value: str) -> str:
+        """A parameter for the number of the term (``fieldname``, ``value``).
+
+        Looked up before the statement runs rather than in it, so that the
+        planner sees a constant and estimates from the index's statistics
+        how many rows hold the term.
+        """
+        name = f"p{len(self.values)}"
+        self.values[name] = [fieldname, value]
+        self.terms[name] = (fieldname, value)
+        return f"CAST(:{name} AS bigint)"
 
 
 @dataclass
@@ -387,12 +403,10 @@ class Translator:
                 f"d.fields -> {self.params(fieldname)}) AS v "
                 f"WHERE v LIKE {self.params(_like_pattern(raw))})")
         if is_faceted(fieldname) and len(value) <= FACET_VALUE_MAX:
-            # The value's term number, if any document has it: an integer
-            # array containment, served by the GIN index on d.terms.
+            # The value's term number (NO_TERM if no document has it): an
+            # integer array containment, served by the GIN index on d.terms.
             return Condition(
-                "d.terms @> ARRAY[(SELECT t.id FROM pgindex_term t "
-                f"WHERE t.field = {self.params(fieldname)} "
-                f"AND t.value = {self.params(value)})]")
+                f"d.terms @> ARRAY[{self.params.term(fieldname, value)}]")
         return Condition(
             f"d.fields @> {self.params(_json({fieldname: [value]}), 'jsonb')}")
 

@@ -36,21 +36,24 @@ def upgrade() -> None:
         FOR EACH STATEMENT EXECUTE FUNCTION pgindex_advance_generation()
     """)
     # The newest (or oldest) first with no filter reads the first rows of
-    # this index instead of sorting every match (ORDER BY ... NULLS LAST,
-    # then id, as the search orders).
-    op.create_index("pgindex_document_modified_order_idx", "pgindex_document",
-                    [sa.text("metadata_modified DESC NULLS LAST"),
-                     sa.text("id")])
-    op.create_index("pgindex_document_created_order_idx", "pgindex_document",
-                    [sa.text("metadata_created DESC NULLS LAST"),
-                     sa.text("id")])
+    # these indexes instead of sorting every match (ORDER BY ... NULLS
+    # LAST, then id, as the search orders); they serve date ranges too, so
+    # the plain date indexes go.
+    for column in ("modified", "created"):
+        op.create_index(f"pgindex_document_{column}_order_idx",
+                        "pgindex_document",
+                        [sa.text(f"metadata_{column} DESC NULLS LAST"),
+                         sa.text("id")])
+        op.drop_index(f"pgindex_document_{column}_idx",
+                      table_name="pgindex_document")
 
 
 def downgrade() -> None:
-    op.drop_index("pgindex_document_created_order_idx",
-                  table_name="pgindex_document")
-    op.drop_index("pgindex_document_modified_order_idx",
-                  table_name="pgindex_document")
+    for column in ("modified", "created"):
+        op.create_index(f"pgindex_document_{column}_idx", "pgindex_document",
+                        [f"metadata_{column}"])
+        op.drop_index(f"pgindex_document_{column}_order_idx",
+                      table_name="pgindex_document")
     op.execute("DROP TRIGGER IF EXISTS pgindex_document_generation "
                "ON pgindex_document")
     op.execute("DROP FUNCTION IF EXISTS pgindex_advance_generation()")
