@@ -18,7 +18,7 @@ from ckan.tests import helpers
 
 from ckanext.pgindex import cache, index
 from tests.pgindex.stock import (  # noqa: F401 (stock_db: a fixture)
-    as_admin, dataset, stock, stock_db)
+    as_admin, dataset, in_thread, stock, stock_db)
 from tests.pgindex.test_concurrency import edit_held_open, join
 
 
@@ -136,6 +136,53 @@ class TestSummaryCache:
         # the commit moved the generation on again: nothing stale is used
         assert search()["count"] == 0
 
+    def test_a_released_savepoint_is_not_the_commit(self, monkeypatch):
+        created = dataset()
+        advanced = []
+        monkeypatch.setattr(cache, "advance", lambda: advanced.append(1))
+        savepoint = model.Session.begin_nested()
+        index.delete_rows([created["id"]])
+        savepoint.commit()
+        # package_update writes the index inside a savepoint like this one
+        assert advanced == []
+        assert model.Session.info.get("pgindex_wrote")
+        model.Session.commit()
+        assert advanced == [1]
+
+    def test_a_search_between_an_update_and_its_commit(self, monkeypatch):
+        created = dataset(tags=[{"name": "padi"}])
+        assert search()["count"] == 1
+        held = threading.Event()
+        release = threading.Event()
+        indexed = threading.Event()
+        commit = model.repo.commit
+        index_package = index.PostgresPackageSearchIndex.index_package
+
+        def note_indexed(self, *args, **kwargs):
+            index_package(self, *args, **kwargs)
+            if threading.current_thread() is not threading.main_thread():
+                indexed.set()
+
+        def commit_later():
+            if indexed.is_set() and not held.is_set():
+                held.set()
+                assert release.wait(30)
+            commit()
+
+        # package_patch: index written in a savepoint, released, then the
+        # commit is held
+        monkeypatch.setattr(index.PostgresPackageSearchIndex,
+                            "index_package", note_indexed)
+        monkeypatch.setattr(model.repo, "commit", commit_later)
+        thread, outcome = in_thread(lambda: helpers.call_action(
+            "package_patch", context=as_admin(), id=created["id"],
+            private=True))
+        assert held.wait(30)
+        assert search()["count"] == 1  # not committed yet
+        release.set()
+        join((thread, outcome))
+        assert search()["count"] == 0
+
     @pytest.mark.ckan_config("ckanext.pgindex.cache_size", "0")
     def test_size_zero_turns_it_off(self):
         dataset()
@@ -183,3 +230,29 @@ def test_the_cache_is_bounded_and_thread_safe():
     for worker in workers:
         worker.join()
     assert len(summaries) == 50
+
+
+def test_the_cache_is_bounded_by_the_values_it_holds():
+    summaries = cache.SummaryCache(max_weight=100)
+    for number in range(10):
+        summaries.put(number, "summary", 1000, weight=30)
+    assert summaries.weight <= 100
+    assert len(summaries) == 3
+    # a summary too heavy on its own (facet.limit=-1 on names) is not kept
+    summaries.put("all names", "summary", 1000,
+                  weight=cache.MAX_VALUES_PER_SUMMARY + 1)
+    assert summaries.get("all names") is None
+
+
+@pytest.mark.parametrize("value", ["16MB", "64kB", " 2 GB ", "4096", ""])
+def test_work_mem_that_postgresql_takes(value):
+    from ckanext.pgindex.query import check_work_mem
+    check_work_mem(value)
+
+
+@pytest.mark.parametrize("value", ["abc", "16 MiB", "32kB", "-1", "9TB"])
+def test_work_mem_that_postgresql_refuses(value):
+    from ckan.exceptions import CkanConfigurationException
+    from ckanext.pgindex.query import check_work_mem
+    with pytest.raises(CkanConfigurationException, match="work_mem"):
+        check_work_mem(value)

@@ -40,35 +40,54 @@ SEQUENCE = "pgindex_generation"
 _WROTE = "pgindex_wrote"
 
 
-class SummaryCache:
-    """A bounded, thread-safe LRU of search summaries."""
+# The most facet values all summaries of a process hold together, and the
+# most one summary may hold to be kept at all (a facet.limit of -1 on a
+# field of unique values would otherwise keep every dataset's name).
+MAX_VALUES = 200_000
+MAX_VALUES_PER_SUMMARY = 5_000
 
-    def __init__(self) -> None:
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+
+class SummaryCache:
+    """A thread-safe LRU of search summaries, bounded by count and weight.
+
+    An entry's weight is the number of facet values it holds, plus one.
+    """
+
+    def __init__(self, max_weight: int = MAX_VALUES) -> None:
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
+        self.max_weight = max_weight
+        self.weight = 0
         self.hits = 0
         self.misses = 0
 
     def get(self, key: Hashable) -> Optional[Any]:
         with self._lock:
-            value = self._entries.get(key)
-            if value is None:
+            entry = self._entries.get(key)
+            if entry is None:
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            return value
+            return entry[0]
 
-    def put(self, key: Hashable, value: Any, size: int) -> None:
+    def put(self, key: Hashable, value: Any, size: int,
+            weight: int = 1) -> None:
+        """Keep ``value``, evicting the least recently used entries."""
+        if weight > MAX_VALUES_PER_SUMMARY or weight > self.max_weight:
+            return
         with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > size:
-                self._entries.popitem(last=False)
+            if key in self._entries:
+                self.weight -= self._entries.pop(key)[1]
+            self._entries[key] = (value, weight)
+            self.weight += weight
+            while len(self._entries) > size or self.weight > self.max_weight:
+                self.weight -= self._entries.popitem(last=False)[1][1]
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.weight = 0
             self.hits = self.misses = 0
 
     def __len__(self) -> int:
@@ -116,17 +135,23 @@ def advance() -> None:
             connection.execute(sa.text(
                 "SELECT nextval(to_regclass(:name))"), {"name": SEQUENCE})
             connection.commit()
-    except sa.exc.DBAPIError as error:
-        # Without the sequence (tables not migrated yet) no search reads a
-        # summary either; anything else would leave summaries stale.
-        log.warning("Could not move the search index generation on: %s",
-                    error)
+    except Exception as error:  # never fail a change already committed
+        # This process forgets its summaries; others keep theirs until the
+        # next write moves the generation on.
+        log.error("Could not move the search index generation on: %s",
+                  error)
         summaries.clear()
 
 
 def _after_commit(session: Any) -> None:
+    # SQLAlchemy also calls this when a savepoint is released (CKAN's
+    # package_update writes the index inside one): only the end of the
+    # outermost transaction makes the writes visible to other sessions.
+    if session.in_nested_transaction():
+        return
     if session.info.pop(_WROTE, False):
         advance()
+
 
 
 def _after_transaction_end(session: Any, transaction: Any) -> None:

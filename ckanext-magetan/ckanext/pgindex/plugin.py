@@ -8,7 +8,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.plugins import toolkit as tk
 
-from ckanext.pgindex import actions, backend, cache, facets, status
+from ckanext.pgindex import actions, backend, cache, facets, query, status
 
 
 @tk.blanket.actions(actions)
@@ -31,6 +31,7 @@ class PgindexPlugin(p.SingletonPlugin, DefaultTranslation):
         # Where CKAN checks its Solr schema: the allow-list of faceted
         # fields is computed afresh and compared with what the stored rows
         # were built with; the log says what to run if they differ.
+        query.check_work_mem(config.get("ckanext.pgindex.work_mem"))
         facets.reset()
         cache.summaries.clear()
         status.startup_check()

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.common import config
+from ckan.exceptions import CkanConfigurationException
 from ckan.lib.search.common import SearchError
 from ckan.lib.search.query import PackageSearchQuery
 from ckan.plugins import toolkit as tk
@@ -123,7 +124,9 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                                                params.values).all()
                 summary = _summary(result, facet_fields)
                 if key:
-                    cache.summaries.put(key, summary, cache.size())
+                    cache.summaries.put(key, summary, cache.size(),
+                                        weight=1 + sum(map(len, summary.facets
+                                                           .values())))
             else:
                 result = model.Session.execute(sa.text(plan.page),
                                                params.values).all()
@@ -155,6 +158,28 @@ def _look_up_terms(params: SqlParams) -> None:
         {"fields": [f for f, _ in pairs], "vals": [v for _, v in pairs]})}
     for name, pair in zip(names, pairs):
         params.values[name] = found.get(pair, NO_TERM)
+
+
+WORK_MEM = re.compile(r"\s*([0-9]{1,9})\s*(kB|MB|GB|TB)?\s*")
+WORK_MEM_UNITS = {None: 1, "kB": 1, "MB": 1024, "GB": 1024 ** 2,
+                  "TB": 1024 ** 3}
+
+
+def check_work_mem(value: Any) -> None:
+    """Refuse a ``ckanext.pgindex.work_mem`` PostgreSQL would refuse.
+
+    Checked at start-up: otherwise every search would fail with it.
+    """
+    if not value:
+        return
+    match = WORK_MEM.fullmatch(str(value))
+    kilobytes = (int(match.group(1)) * WORK_MEM_UNITS[match.group(2)]
+                 if match else 0)
+    if not 64 <= kilobytes <= 2 ** 31 - 1:
+        raise CkanConfigurationException(
+            f"ckanext.pgindex.work_mem = {value!r} is not a PostgreSQL "
+            "work_mem: a size from 64kB to 2TB such as 16MB (or empty for "
+            "the server's setting).")
 
 
 class Summary(NamedTuple):

@@ -35,10 +35,9 @@ def upgrade() -> None:
         AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON pgindex_document
         FOR EACH STATEMENT EXECUTE FUNCTION pgindex_advance_generation()
     """)
-    # The newest (or oldest) first with no filter reads the first rows of
-    # these indexes instead of sorting every match (ORDER BY ... NULLS
-    # LAST, then id, as the search orders); they serve date ranges too, so
-    # the plain date indexes go.
+    # Newest first (ORDER BY ... DESC NULLS LAST, id, as the search orders)
+    # reads the first rows of these indexes instead of sorting every match;
+    # they serve date ranges too, so the plain date indexes go.
     for column in ("modified", "created"):
         op.create_index(f"pgindex_document_{column}_order_idx",
                         "pgindex_document",
