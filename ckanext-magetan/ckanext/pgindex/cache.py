@@ -153,7 +153,6 @@ def _after_commit(session: Any) -> None:
         advance()
 
 
-
 def _after_transaction_end(session: Any, transaction: Any) -> None:
     # the outermost transaction only: a search's own savepoint ends
     # (rolled back) inside a transaction whose writes are still pending
