@@ -215,12 +215,13 @@ def rebuild(ini: Path) -> float:
     the rebuild, reads what was recorded, as a restarted server would.
     """
     ckan = Path(sys.executable).with_name("ckan")
-    words = (["pgindex", "rebuild", "-q"] if "pgindex" in ini.read_text()
+    uses_pgindex = "pgindex" in ini.read_text()
+    words = (["pgindex", "rebuild", "-q"] if uses_pgindex
              else ["search-index", "rebuild"])
     started = time.perf_counter()
     subprocess.run([str(ckan), "-c", str(ini), *words], check=True)
     elapsed = time.perf_counter() - started
-    if "pgindex" in ini.read_text():
+    if uses_pgindex:
         import ckan.model as model
         from ckanext.pgindex import status
         model.Session.rollback()

@@ -237,6 +237,8 @@ def upsert_documents(docs: list[SearchDocument],
     left as it is, and so is its payload. Returns how many rows were
     written.
     """
+    if docs:
+        cache.note_write()
     terms = term_ids(pair for doc in docs for pair in doc.facet_pairs())
     written = 0
     for doc in sorted(docs, key=lambda d: d.id):
@@ -260,7 +262,6 @@ def _upsert(target: sa.Table, row: dict[str, Any],
     insert meets it as a conflict (after waiting for its transaction) and
     the condition applies to it.
     """
-    cache.note_write()
     statement = insert(target).values(**row)
     condition = (None if read_started is None
                  else target.c.indexed_at < read_started)

@@ -125,8 +125,7 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                 summary = _summary(result, facet_fields)
                 if key:
                     cache.summaries.put(key, summary, cache.size(),
-                                        weight=1 + sum(map(len, summary.facets
-                                                           .values())))
+                                        weight=summary.weight)
             else:
                 result = model.Session.execute(sa.text(plan.page),
                                                params.values).all()
@@ -187,6 +186,11 @@ class Summary(NamedTuple):
 
     count: int
     facets: dict[str, dict[str, int]]
+
+    @property
+    def weight(self) -> int:
+        """What it costs the cache to keep: its facet values, plus one."""
+        return 1 + sum(map(len, self.facets.values()))
 
 
 def _summary(result: list[Any], facet_fields: list[str]) -> Summary:
