@@ -75,8 +75,32 @@ INDIKATOR_DEFAULTS: dict[str, Any] = {
 
 
 def indikator(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """A valid `indikator` dataset owned by ``org``."""
+    """A valid `indikator` dataset owned by ``org``.
+
+    ``private=True`` (or CKAN's ``state="draft"``) leaves it a draft of the
+    workflow, hidden; otherwise it is imported as published, as a sysadmin
+    loads historical data.
+    """
+    hidden = bool(fields.pop("private", False)) or fields.get("state") == "draft"
     values = dict(INDIKATOR_DEFAULTS, **fields)
     values.setdefault("indicator_code",
                       f"IND-TEST-{uuid.uuid4().hex[:8].upper()}")
-    return factories.Dataset(owner_org=org["id"], **values)
+    dataset = factories.Dataset(owner_org=org["id"], **values)
+    if not hidden:
+        dataset = publish(dataset)
+    return dataset
+
+
+def publish(dataset: dict[str, Any]) -> dict[str, Any]:
+    """Import ``dataset`` as published (a sysadmin's recorded step)."""
+    helpers.call_action(
+        "magetan_workflow_transition",
+        context={"user": _site_user(), "ignore_auth": False},
+        id=dataset["id"], transition="import_published",
+        reason="Test data")
+    return helpers.call_action("package_show", id=dataset["id"])
+
+
+def _site_user() -> str:
+    return helpers.call_action("get_site_user", context={"ignore_auth": True})[
+        "name"]

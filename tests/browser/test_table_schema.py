@@ -22,7 +22,8 @@ def producer(module_db):
     org = factories.Organization(
         name="dispendukcapil",
         users=[{"name": user["name"], "capacity": "editor"}])
-    indikator(org, name="jumlah-penduduk", title="Jumlah Penduduk")
+    indikator(org, name="jumlah-penduduk", title="Jumlah Penduduk",
+              private=True)
     plugins.unload_all()
     return user
 

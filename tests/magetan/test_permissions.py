@@ -28,8 +28,9 @@ def test_labels_start_from_ckans_defaults():
     labels = get_permission_labels()
     assert labels.get_dataset_labels(model.Package.get(public["id"])) == [
         "public"]
+    # the workflow's labels.py adds Walidata's label to unpublished versions
     assert labels.get_dataset_labels(model.Package.get(private["id"])) == [
-        f"member-{org['id']}"]
+        f"member-{org['id']}", "workflow-walidata"]
     assert set(labels.get_user_dataset_labels(model.User.get(user["id"]))) \
         == {"public", f"creator-{user['id']}"}
 

@@ -34,3 +34,8 @@ def may_read(context: Context, action: str, id: str) -> bool:
         return tk.check_access(action, check, {"id": id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return False
+
+
+def may_do(context: Context, action: str, id: str) -> bool:
+    """:func:`may_read` for any auth function taking an ``id``."""
+    return may_read(context, action, id)

@@ -12,7 +12,8 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import cli, language, packages, permissions, tableschema
+from ckanext.magetan import (cli, language, packages, permissions,
+                             tableschema, visibility, workflow)
 from ckanext.magetan.tableschema import search as tableschema_search
 
 
@@ -49,8 +50,24 @@ class MagetanPlugin(p.SingletonPlugin, DefaultTranslation,
 
     # IPackageController
 
+    def create(self, entity: Any) -> None:
+        workflow.start(entity)
+
+    def edit(self, entity: Any) -> None:
+        workflow.enforce_visibility(entity)
+
+    def delete(self, entity: Any) -> None:
+        workflow.forget_revision(entity)
+        if p.plugin_loaded("activity"):
+            visibility.hide_activities([entity.id])
+
+    def after_dataset_show(self, context: Any,
+                           pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return workflow.show_state(pkg_dict)
+
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return tableschema_search.index_columns(pkg_dict)
+        return tableschema_search.index_columns(
+            workflow.index_state(pkg_dict))
 
     # IPermissionLabels: PortalPermissionLabels (permissions.py)
 

@@ -23,7 +23,19 @@ def test_demo_load_is_complete_and_idempotent(cli, search):
     assert len(catalogue["indicators"]) >= 30
     everything = search(rows=1000, **{"facet.field": ["organization", "groups",
                                                        "tags", "res_format"]})
-    assert everything["count"] == len(catalogue["indicators"])
+    in_review = spec["workflow"]
+    assert everything["count"] == len(catalogue["indicators"]) - len(in_review)
+    assert {d["workflow_state"] for d in everything["results"]} == {
+        "published"}
+    walidata = search(user="kasi", rows=1000, include_private=True,
+                      **{"facet.field": ["workflow_state"]})
+    assert walidata["count"] == len(catalogue["indicators"])
+    assert walidata["facets"]["workflow_state"] == {
+        "published": everything["count"],
+        **{state: 1 for state in in_review.values()}}
+    for name, state in in_review.items():
+        assert helpers.call_action("package_show", id=name)[
+            "workflow_state"] == state
     assert everything["facets"]["tags"][demo.DEMO_TAG] == everything["count"]
     assert everything["facets"]["res_format"] == {"CSV": everything["count"]}
     assert len(everything["facets"]["organization"]) >= 10

@@ -98,7 +98,7 @@ def test_the_dataset_form_stays_protected(app, editor, first):
 def test_the_read_columns_button_stays_protected(app, editor,
                                                  create_with_upload):
     user, org = editor
-    dataset = indikator(org)
+    dataset = indikator(org, private=True)
     resource = create_with_upload(
         POPULATION_CSV, "penduduk.csv", package_id=dataset["id"],
         context={"user": user["name"], "ignore_auth": False})
@@ -126,7 +126,7 @@ def test_the_read_columns_button_stays_protected(app, editor,
 
 def test_the_api_stays_protected_for_cookies(app, editor):
     user, org = editor
-    dataset = indikator(org)
+    dataset = indikator(org, private=True)
     url = "/api/3/action/package_patch"
     # anonymous API calls are the most common of all
     app.test_client().post("/api/3/action/status_show", json={})

@@ -28,7 +28,7 @@ def table(create_with_upload):
     user = factories.User()
     org = factories.Organization(
         users=[{"name": user["name"], "capacity": "editor"}])
-    dataset = indikator(org)
+    dataset = indikator(org, private=True)
     resource = create_with_upload(
         POPULATION_CSV, "penduduk.csv", package_id=dataset["id"],
         context={"user": user["name"], "ignore_auth": False})

@@ -12,7 +12,7 @@ from ckan.logic import NotAuthorized, ValidationError
 from ckan.tests import factories, helpers
 
 from ckanext.magetan import tableschema as table_schema
-from tests.conftest import indikator
+from tests.conftest import indikator, publish
 
 POPULATION_CSV = (
     "kode_kecamatan;kecamatan;tahun;jumlah_penduduk;kepadatan\n"
@@ -147,7 +147,7 @@ def editor():
     user = factories.User()
     org = factories.Organization(
         users=[{"name": user["name"], "capacity": "editor"}])
-    return user, indikator(org)
+    return user, indikator(org, private=True)
 
 
 def as_user(user: dict) -> dict:
@@ -314,11 +314,12 @@ class TestResourcePages:
             POPULATION_CSV, "penduduk.csv", context=as_user(user),
             package_id=dataset["id"])
         url = f"/dataset/{dataset['name']}/resource/{resource['id']}"
-        public = app.get(url).body
-        assert "Struktur data" in public and "jumlah_penduduk" in public
-        assert "Baca kolom dari berkas" not in public
         page = app.get(url, headers=login(app, user)).body
         assert "Baca kolom dari berkas" in page
+        publish(dataset)
+        public = app.test_client().get(url).body
+        assert "Struktur data" in public and "jumlah_penduduk" in public
+        assert "Baca kolom dari berkas" not in public
 
     def test_read_columns_button(self, app, editor, create_with_upload):
         user, dataset = editor

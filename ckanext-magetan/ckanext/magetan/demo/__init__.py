@@ -8,6 +8,7 @@ around plausible magnitudes and are marked as demo values everywhere.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 import random
@@ -22,7 +23,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import codelists
+from ckanext.magetan import codelists, workflow
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
         for org, role in (user.get("memberships") or {}).items():
             admin.action.organization_member_create(
                 id=org, username=user["name"], role=role)
+        for role in user.get("walidata_roles") or ():
+            admin.action.magetan_role_assign(user=user["name"], role=role)
 
     catalogue = indicators()
     org_titles = {o["name"]: o["title"] for o in spec["organizations"]}
@@ -111,8 +114,48 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
             continue
         progress(f"dataset {item['name']}")
         _create_dataset(admin, item, catalogue["years"], org_titles)
+        walk(item["name"], item["org"],
+             spec.get("workflow", {}).get(item["name"], "published"))
         summary.datasets += 1
     return summary
+
+
+# The demo accounts that take each step, and what they give it.
+DEMO_STEPS = (
+    ("submit", "pengelola-{org}", {}),
+    ("approve_opd", "kepala-{org}", {}),
+    ("verify", "statistisi", {
+        "forum_minutes_number": "BA/FORUM-SD/{year}/DEMO",
+        "forum_notes": "Forum Pengelolaan Data Sektoral (demo): sesuai "
+                       "standar data dan metadata."}),
+    ("approve", "kabid", {}),
+    ("schedule", "kadin", {}),
+)
+
+
+def walk(name: str, org: str, state: str) -> None:
+    """Bring a new demo dataset to ``state`` of the workflow: as published
+    historical data (the sysadmin), or step by step by the demo accounts."""
+    if state == workflow.PUBLISHED:
+        LocalCKAN(username="admin").action.magetan_workflow_transition(
+            id=name, transition="import_published",
+            reason="Data historis (demo) dimuat langsung oleh administrator.")
+        return
+    today = workflow.now().astimezone(workflow.JAKARTA)
+    for transition, who, params in DEMO_STEPS:
+        if workflow.state_of(model.Package.get(name).id) == state:
+            return
+        given = {key: value.format(year=today.year)
+                 for key, value in params.items()}
+        if transition == "verify":
+            given["forum_date"] = today.date().isoformat()
+        if transition == "schedule":
+            release = (today + dt.timedelta(days=30)).replace(
+                hour=9, minute=0, second=0, microsecond=0)
+            given["release_at"] = release.isoformat()
+        LocalCKAN(username=who.format(org=org)).action \
+            .magetan_workflow_transition(id=name, transition=transition,
+                                         **given)
 
 
 def opd_fields(org: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.magetan.entities import may_read, own_id
+from ckanext.magetan.workflow import revisions
 
 __all__ = ["magetan_indicator_code", "magetan_reference_period",
            "magetan_open_license", "magetan_composite_components"]
@@ -35,10 +36,15 @@ def magetan_indicator_code(key: FlattenKey, data: FlattenDataDict,
             "Use 3 to 40 letters and digits, separated by dots or dashes "
             "(e.g. IND-DINKES-001)."))
         return
+    # A revision shares its code with the published dataset it revises.
+    own = own_id(key, data, context, "package")
+    same = revisions.family(own or context.get("magetan_revision_of"))
+    same.discard(None)
     other = model.Session.execute(sa.text(
         "SELECT id, name FROM package WHERE extras ->> 'indicator_code' = :code "
-        "AND state <> 'deleted' AND id IS DISTINCT FROM :id LIMIT 1"),
-        {"code": code, "id": own_id(key, data, context, "package")},
+        "AND state <> 'deleted' AND id IS DISTINCT FROM :id "
+        "AND NOT (id = ANY(:same)) LIMIT 1"),
+        {"code": code, "id": own, "same": sorted(same)},
     ).first()
     if other is None:
         return

@@ -1,0 +1,58 @@
+"""Template helpers of the workflow."""
+from __future__ import annotations
+
+from typing import Any
+
+from ckan.plugins import toolkit as tk
+
+from ckanext.magetan import workflow
+
+__all__ = ["magetan_workflow", "magetan_task_count",
+           "magetan_workflow_state_label", "magetan_workflow_states",
+           "magetan_jakarta_time", "magetan_dataset_name"]
+
+
+def _context() -> dict[str, Any]:
+    user = tk.current_user
+    return {"user": user.name if user.is_authenticated else "",
+            "auth_user_obj": user if user.is_authenticated else None}
+
+
+def magetan_workflow(package_id: str) -> dict[str, Any] | None:
+    """The workflow of a dataset as the current user may see it."""
+    try:
+        return tk.get_action("magetan_workflow_show")(
+            _context(), {"id": package_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
+
+
+def magetan_task_count() -> int:
+    """How many versions wait for the current user (0 when signed out)."""
+    if not tk.current_user.is_authenticated:
+        return 0
+    return tk.get_action("magetan_task_list")(_context(), {})["count"]
+
+
+def magetan_workflow_state_label(state: str) -> str:
+    return workflow.state_label(state)
+
+
+def magetan_workflow_states() -> list[tuple[str, str]]:
+    return [(state, workflow.state_label(state)) for state in workflow.STATES]
+
+
+def magetan_jakarta_time(iso: str) -> str:
+    """An ISO time as Asia/Jakarta's wall clock (``2027-03-01 09:00``)."""
+    import datetime as dt
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return ""
+    return moment.astimezone(workflow.JAKARTA).strftime("%Y-%m-%d %H:%M")
+
+
+def magetan_dataset_name(package_id: str) -> str | None:
+    """The name of a dataset the current user may see, else None."""
+    shown = magetan_workflow(package_id)
+    return shown["name"] if shown else None

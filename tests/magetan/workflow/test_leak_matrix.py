@@ -1,0 +1,306 @@
+"""The leak matrix: every state × every kind of person × every channel.
+
+A version not yet published is seen by its OPD, by Walidata and by
+sysadmins; a deleted dataset by sysadmins only; a published one by
+everyone. Later issues add their channels to ``CHANNELS``.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any, Callable, Optional
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from ckan.plugins import toolkit as tk
+from ckan.tests import factories, helpers
+
+from tests.conftest import indikator
+
+STATES = ("draft", "opd_review", "submitted", "verified", "approved",
+          "scheduled", "published", "deleted")
+PERSONAS = ("anonymous", "other_editor", "own_member", "own_editor",
+            "own_admin", "staf", "statistisi", "kasi", "kabid", "kadin",
+            "sysadmin")
+WALIDATA = ("staf", "statistisi", "kasi", "kabid", "kadin")
+FORUM = {"forum_date": "2026-11-30", "forum_minutes_number": "BA-1"}
+PATH = (("submit", "own_editor", {}), ("approve_opd", "own_admin", {}),
+        ("verify", "kasi", FORUM), ("approve", "kabid", {}),
+        ("schedule", "kadin", {"release_at": "2099-01-01T09:00"}),
+        ("publish", "kadin", {}))
+
+
+def entitled(state: str, persona: str) -> bool:
+    """Whom the workflow lets see a dataset in ``state``."""
+    if persona == "sysadmin":
+        return True
+    if state == "deleted":
+        return False
+    if state == "published":
+        return True
+    return persona in ("own_member", "own_editor", "own_admin", *WALIDATA)
+
+
+def indexed(state: str, persona: str) -> bool:
+    """Search: as ``entitled``, but a deleted dataset leaves the index
+    (``ckan.search.remove_deleted_packages``)."""
+    return state != "deleted" and entitled(state, persona)
+
+
+def listed(state: str, persona: str) -> Optional[bool]:
+    """Tags and formats: as the search; a sysadmin gets CKAN's own lists
+    (nothing is hidden from sysadmins, so nothing to check)."""
+    return None if persona == "sysadmin" else indexed(state, persona)
+
+
+def public_only(state: str, persona: str) -> bool:
+    """Channels that list published datasets only, to everyone."""
+    return state == "published"
+
+
+@pytest.fixture(scope="module")
+def world(module_db) -> dict[str, Any]:
+    people: dict[str, Any] = {"anonymous": None,
+                              "sysadmin": factories.Sysadmin()}
+    for persona in PERSONAS[1:-1]:
+        people[persona] = factories.User()
+    for role in WALIDATA:
+        helpers.call_action(
+            "magetan_role_assign", context={"user": people["sysadmin"]["name"]},
+            user=people[role]["name"], role=role)
+    own = factories.Organization(users=[
+        {"name": people["own_member"]["name"], "capacity": "member"},
+        {"name": people["own_editor"]["name"], "capacity": "editor"},
+        {"name": people["own_admin"]["name"], "capacity": "admin"}])
+    factories.Organization(users=[
+        {"name": people["other_editor"]["name"], "capacity": "editor"}])
+    datasets = {}
+    for number, state in enumerate(STATES):
+        tag = f"rahasia-{state.replace('_', '-')}"
+        dataset = indikator(own, private=True, name=f"leak-{state}",
+                            tags=[{"name": tag}])
+        helpers.call_action(
+            "resource_create", context={"user": people["own_editor"]["name"]},
+            package_id=dataset["id"], name="Tabel", format=f"LEAKFMT{number}",
+            upload=FileStorage(io.BytesIO(b"a,b\n1,2\n"), filename="t.csv",
+                               content_type="text/csv"))
+        for transition, who, params in PATH:
+            if state in ("draft", "deleted") or helpers.call_action(
+                    "magetan_workflow_show", id=dataset["id"])["state"] == state:
+                break
+            helpers.call_action(
+                "magetan_workflow_transition",
+                context={"user": people[who]["name"], "ignore_auth": False},
+                id=dataset["id"], transition=transition, **params)
+        if state == "deleted":
+            helpers.call_action(
+                "package_delete",
+                context={"user": people["sysadmin"]["name"]},
+                id=dataset["id"])
+        datasets[state] = helpers.call_action(
+            "package_show", context={"ignore_auth": True},
+            id=dataset["id"]) | {"tag": tag}
+    return {"people": people, "datasets": datasets, "org": own}
+
+
+def _context(world: dict[str, Any], persona: str) -> dict[str, Any]:
+    user = world["people"][persona]
+    return {"user": user["name"] if user else "", "ignore_auth": False}
+
+
+def _call(world, persona, action, **params) -> Any:
+    return helpers.call_action(action, context=_context(world, persona),
+                               **params)
+
+
+def _shown(world, persona, dataset) -> bool:
+    try:
+        _call(world, persona, "package_show", id=dataset["id"])
+        return True
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+def _resource(world, persona, dataset) -> bool:
+    try:
+        _call(world, persona, "resource_show",
+              id=dataset["resources"][0]["id"])
+        return True
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+def _workflow(world, persona, dataset) -> bool:
+    try:
+        _call(world, persona, "magetan_workflow_show", id=dataset["id"])
+        return True
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+def _search(world, persona, dataset) -> bool:
+    found = _call(world, persona, "package_search", q=f"name:{dataset['name']}",
+                  include_private=True, include_deleted=True)
+    ids = [d["id"] for d in found["results"]]
+    assert found["count"] == len(ids)
+    return dataset["id"] in ids
+
+
+def _facets(world, persona, dataset) -> bool:
+    found = _call(world, persona, "package_search", rows=0,
+                  include_private=True, include_deleted=True,
+                  **{"facet.field": ["tags"], "facet.limit": -1})
+    return dataset["tag"] in found["facets"]["tags"]
+
+
+def _state_facet(world, persona, dataset) -> bool:
+    found = _call(world, persona, "package_search", rows=0,
+                  include_private=True,
+                  fq=f"workflow_state:{dataset['workflow_state']} "
+                     f"name:{dataset['name']}")
+    return found["count"] == 1
+
+
+def _package_list(world, persona, dataset) -> bool:
+    return dataset["name"] in _call(world, persona, "package_list")
+
+
+def _page(world, persona, dataset, app) -> bool:
+    response = app.get(f"/indikator/{dataset['name']}",
+                       headers=_headers(world, persona), status=None)
+    assert response.status_code in (200, 403, 404), response.status_code
+    return response.status_code == 200
+
+
+def _tag_list(world, persona, dataset) -> bool:
+    return dataset["tag"] in _call(world, persona, "tag_list")
+
+
+def _tag_search(world, persona, dataset) -> bool:
+    found = _call(world, persona, "tag_search", query=dataset["tag"])
+    return dataset["tag"] in [t["name"] for t in found["results"]]
+
+
+def _tag_autocomplete(world, persona, dataset) -> bool:
+    return dataset["tag"] in _call(world, persona, "tag_autocomplete",
+                                   q=dataset["tag"])
+
+
+def _tag_show(world, persona, dataset) -> bool:
+    try:
+        _call(world, persona, "tag_show", id=dataset["tag"])
+        return True
+    except tk.ObjectNotFound:
+        return False
+
+
+def _format_autocomplete(world, persona, dataset) -> bool:
+    wanted = dataset["resources"][0]["format"].lower()
+    return wanted in [f.lower() for f in _call(
+        world, persona, "format_autocomplete", q=wanted)]
+
+
+def _member_list(world, persona, dataset) -> bool:
+    members = _call(world, persona, "member_list", id=world["org"]["id"],
+                    object_type="package")
+    return dataset["id"] in [m[0] for m in members]
+
+
+def _activities(action: str, **params: Any) -> Callable[..., bool]:
+    def probe(world, persona, dataset) -> bool:
+        given = {k: (world["org"]["id"] if v == "ORG" else v)
+                 for k, v in params.items()}
+        try:
+            found = _call(world, persona, action, **given)
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            return False
+        return dataset["id"] in [a["object_id"] for a in found]
+    return probe
+
+
+def _package_activities(world, persona, dataset) -> bool:
+    try:
+        return bool(_call(world, persona, "package_activity_list",
+                          id=dataset["id"]))
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+def _download(world, persona, dataset, app) -> bool:
+    resource = dataset["resources"][0]
+    response = app.get(
+        f"/dataset/{dataset['id']}/resource/{resource['id']}/download/t.csv",
+        headers=_headers(world, persona), status=None)
+    assert response.status_code in (200, 403, 404), response.status_code
+    return response.status_code == 200
+
+
+def _feed(world, persona, dataset, app) -> bool:
+    body = app.get("/feeds/dataset.atom",
+                   headers=_headers(world, persona)).body
+    return dataset["name"] in body
+
+
+def _headers(world, persona) -> dict[str, str]:
+    user = world["people"][persona]
+    if not user:
+        return {}
+    key = f"token-{persona}"
+    if key not in world:
+        world[key] = factories.APIToken(user=user["name"])["token"]
+    return {"Authorization": world[key]}
+
+
+CHANNELS: dict[str, tuple[Callable[..., bool],
+                          Callable[[str, str], Optional[bool]]]] = {
+    "package_show": (_shown, entitled),
+    "resource_show": (_resource, entitled),
+    "magetan_workflow_show": (_workflow, entitled),
+    "package_search": (_search, indexed),
+    "package_search facets": (_facets, indexed),
+    "package_search workflow_state": (_state_facet, indexed),
+    "package_list": (_package_list, public_only),
+    "tag_list": (_tag_list, listed),
+    "tag_search": (_tag_search, listed),
+    "tag_autocomplete": (_tag_autocomplete, listed),
+    "tag_show": (_tag_show, listed),
+    "format_autocomplete": (_format_autocomplete, listed),
+    # CKAN ends a deleted dataset's membership
+    "member_list": (_member_list, indexed),
+    "package_activity_list": (_package_activities, entitled),
+    "organization_activity_list": (
+        # CKAN leaves private datasets out of organization streams
+        _activities("organization_activity_list", id="ORG"), public_only),
+    "recently_changed_packages_activity_list": (
+        _activities("recently_changed_packages_activity_list"), entitled),
+}
+# channels over HTTP, probed through the test app
+PAGES: dict[str, tuple[Callable[..., bool],
+                       Callable[[str, str], Optional[bool]]]] = {
+    "dataset page": (lambda w, p, d, app: _page(w, p, d, app), entitled),
+    "file download by URL": (_download, entitled),
+    "Atom feed": (_feed, public_only),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_leak_matrix(world, channel, persona):
+    probe, expected = CHANNELS[channel]
+    wrong = {state: probe(world, persona, dataset)
+             for state, dataset in world["datasets"].items()
+             if state != "deleted" or channel != "package_search workflow_state"}
+    wrong = {state: seen for state, seen in wrong.items()
+             if expected(state, persona) is not None
+             and seen != expected(state, persona)}
+    assert wrong == {}, f"{channel} as {persona}: seen≠entitled in {wrong}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("channel", PAGES)
+def test_leak_matrix_pages(world, channel, persona, app):
+    probe, expected = PAGES[channel]
+    wrong = {state: seen for state, dataset in world["datasets"].items()
+             if (seen := probe(world, persona, dataset, app))
+             != expected(state, persona)}
+    assert wrong == {}, f"{channel} as {persona}: seen≠entitled in {wrong}"
