@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -27,22 +28,27 @@ def live_portal(module_db) -> Iterator[str]:
     """URL of the portal served from the test database by `ckan run`."""
     port = _free_port()
     ckan = Path(sys.executable).with_name("ckan")
+    # the log goes to a file: a pipe nobody reads fills up and then blocks
+    # the server in the middle of a request
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         [str(ckan), "-c", str(ROOT / "test.ini"), "run", "--host",
          "127.0.0.1", "--port", str(port), "--disable-reloader"],
         env=dict(os.environ, CKAN_SITE_URL=f"http://127.0.0.1:{port}"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 break
         if server.poll() is not None:
-            pytest.fail("ckan run exited: " + server.stderr.read().decode())
+            log.seek(0)
+            pytest.fail("ckan run exited: " + log.read().decode())
         time.sleep(0.3)
     yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture(scope="module")

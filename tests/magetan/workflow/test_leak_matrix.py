@@ -172,6 +172,25 @@ def _page(world, persona, dataset, app) -> bool:
     return response.status_code == 200
 
 
+def never_unentitled(state: str, persona: str) -> Optional[bool]:
+    """Lists of what waits for someone: never a version they may not see
+    (whether an entitled one is listed depends on their role)."""
+    return None if entitled(state, persona) else False
+
+
+def _autocomplete(world, persona, dataset) -> bool:
+    found = _call(world, persona, "package_autocomplete", q=dataset["name"])
+    return dataset["name"] in [d["name"] for d in found]
+
+
+def _tasks(world, persona, dataset) -> bool:
+    if world["people"][persona] is None:
+        return False
+    found = _call(world, persona, "magetan_task_list")
+    return dataset["id"] in [t["id"] for g in found["roles"]
+                             for t in g["tasks"]]
+
+
 def _tag_list(world, persona, dataset) -> bool:
     return dataset["tag"] in _call(world, persona, "tag_list")
 
@@ -260,6 +279,8 @@ CHANNELS: dict[str, tuple[Callable[..., bool],
     "package_search facets": (_facets, indexed),
     "package_search workflow_state": (_state_facet, indexed),
     "package_list": (_package_list, public_only),
+    "package_autocomplete": (_autocomplete, indexed),
+    "magetan_task_list": (_tasks, never_unentitled),
     "tag_list": (_tag_list, listed),
     "tag_search": (_tag_search, listed),
     "tag_autocomplete": (_tag_autocomplete, listed),

@@ -1,0 +1,55 @@
+"""Background jobs: the e-mails of notifications (CKAN's RQ worker)."""
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+
+from ckan import model
+from ckan.lib import mailer
+from ckan.plugins import toolkit as tk
+
+from ckanext.magetan import notifications, workflow
+from ckanext.magetan.notifications.tables import notification
+
+log = logging.getLogger(__name__)
+
+
+def send_emails(ids: list[int]) -> None:
+    """Send the e-mail of each notification not sent yet; a failure is
+    recorded on the notification, and the job fails after trying all."""
+    failed = []
+    rows = model.Session.execute(
+        sa.select(notification).where(notification.c.id.in_(ids),
+                                      notification.c.emailed_at.is_(None))
+    ).mappings().all()
+    site = tk.config.get("ckan.site_url", "").rstrip("/")
+    for row in rows:
+        user = model.User.get(row["user_id"])
+        error = None
+        if user is None or not user.email:
+            error = "no e-mail address"
+        else:
+            text = notifications.message(row)
+            body = "\n\n".join(part for part in (
+                tk._("Hello {name},").format(
+                    name=user.fullname or user.name),
+                text["text"],
+                f"{site}{text['url']}" if text["url"] else "",
+                tk._("This message was sent by the SOP workflow of the "
+                     "portal; your tasks are at {url}.").format(
+                         url=f"{site}/tugas-saya")) if part)
+            try:
+                mailer.mail_user(user, text["subject"], body)
+            except mailer.MailerException as exc:
+                error = str(exc) or exc.__class__.__name__
+        model.Session.execute(
+            sa.update(notification).where(notification.c.id == row["id"])
+            .values(emailed_at=None if error else workflow.now(),
+                    email_error=error))
+        if error:
+            failed.append(row["id"])
+    model.Session.commit()
+    if failed:
+        raise mailer.MailerException(
+            f"notifications {failed} could not be e-mailed")
