@@ -54,6 +54,10 @@ class MagetanPlugin(p.SingletonPlugin, DefaultTranslation,
         workflow.start(entity)
 
     def edit(self, entity: Any) -> None:
+        # a sysadmin's package_update/bulk delete sets state="deleted"
+        # without calling delete()
+        if entity.state == "deleted":
+            self.delete(entity)
         workflow.enforce_visibility(entity)
 
     def delete(self, entity: Any) -> None:

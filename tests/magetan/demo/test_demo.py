@@ -1,6 +1,7 @@
 """The demo data loads once, completely, and marks itself as demo."""
 from __future__ import annotations
 
+import collections
 import csv
 import io
 
@@ -29,13 +30,23 @@ def test_demo_load_is_complete_and_idempotent(cli, search):
         "published"}
     walidata = search(user="kasi", rows=1000, include_private=True,
                       **{"facet.field": ["workflow_state"]})
-    assert walidata["count"] == len(catalogue["indicators"])
-    assert walidata["facets"]["workflow_state"] == {
-        "published": everything["count"],
-        **{state: 1 for state in in_review.values()}}
+    revisions = spec["revisions"]
+    assert walidata["count"] == len(catalogue["indicators"]) + len(revisions)
+    assert walidata["facets"]["workflow_state"] == dict(collections.Counter(
+        ["published"] * everything["count"] + list(in_review.values())
+        + [r["state"] for r in revisions.values()]))
     for name, state in in_review.items():
         assert helpers.call_action("package_show", id=name)[
             "workflow_state"] == state
+    for name, revision in revisions.items():
+        public = helpers.call_action("magetan_workflow_show", id=name)
+        assert public["state"] == "published"
+        copy = helpers.call_action("package_show",
+                                   id=public["revisions"][0]["id"])
+        assert copy["workflow_state"] == revision["state"]
+        assert revision["notes_suffix"] in copy["notes"]
+        assert revision["notes_suffix"] not in helpers.call_action(
+            "package_show", id=name)["notes"]
     assert everything["facets"]["tags"][demo.DEMO_TAG] == everything["count"]
     assert everything["facets"]["res_format"] == {"CSV": everything["count"]}
     assert len(everything["facets"]["organization"]) >= 10

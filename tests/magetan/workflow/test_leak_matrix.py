@@ -26,7 +26,7 @@ WALIDATA = ("staf", "statistisi", "kasi", "kabid", "kadin")
 FORUM = {"forum_date": "2026-11-30", "forum_minutes_number": "BA-1"}
 PATH = (("submit", "own_editor", {}), ("approve_opd", "own_admin", {}),
         ("verify", "kasi", FORUM), ("approve", "kabid", {}),
-        ("schedule", "kadin", {"release_at": "2099-01-01T09:00"}),
+        ("schedule", "kadin", {"release_at": "2030-01-01T09:00"}),
         ("publish", "kadin", {}))
 
 

@@ -24,6 +24,7 @@ import ckan.model as model
 from ckan.plugins import toolkit as tk
 
 from ckanext.magetan import codelists, workflow
+from ckanext.magetan.workflow import revisions as workflow_revisions
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +118,31 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
         walk(item["name"], item["org"],
              spec.get("workflow", {}).get(item["name"], "published"))
         summary.datasets += 1
+    for name, revision in (spec.get("revisions") or {}).items():
+        if start_revision(name, revision, org_of={
+                i["name"]: i["org"] for i in catalogue["indicators"]}):
+            progress(f"revision of {name}")
     return summary
 
+
+def start_revision(name: str, revision: dict[str, Any],
+                   org_of: dict[str, str]) -> bool:
+    """A revision of a published demo indicator, edited and walked to its
+    state by the OPD's demo accounts; False when one exists already."""
+    public = model.Package.get(name)
+    if public is None or workflow.state_of(public.id) != workflow.PUBLISHED \
+            or workflow_revisions.in_progress(public.id):
+        return False
+    org = org_of[name]
+    manager = LocalCKAN(username=f"pengelola-{org}")
+    shown = manager.action.magetan_workflow_revision_start(
+        id=name, change_note=revision["change_note"])
+    copy = manager.action.package_show(id=shown["id"])
+    manager.action.package_patch(
+        id=shown["id"],
+        notes=f"{copy['notes']}\n\n{revision['notes_suffix']}")
+    walk(copy["name"], org, revision["state"])
+    return True
 
 # The demo accounts that take each step, and what they give it.
 DEMO_STEPS = (

@@ -107,8 +107,11 @@ def message(row: Any) -> dict[str, str]:
     }
     release = ""
     if event and event["release_at"]:
-        release = event["release_at"].astimezone(workflow.JAKARTA) \
-            .strftime("%Y-%m-%d %H:%M")
+        try:
+            release = event["release_at"].astimezone(workflow.JAKARTA) \
+                .strftime("%Y-%m-%d %H:%M")
+        except (OverflowError, ValueError):
+            release = event["release_at"].isoformat()
     text = texts.get(row["kind"], "{title}").format(
         title=title, state=state, time=release,
         reason=(event["reason"] if event else "") or "")

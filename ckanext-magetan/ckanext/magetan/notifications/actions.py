@@ -9,10 +9,26 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.magetan import notifications, workflow
+from ckanext.magetan import entities, notifications, workflow
 from ckanext.magetan.notifications.tables import notification
 
 __all__ = ["magetan_notification_list", "magetan_notification_mark_read"]
+
+# the newest notices looked at for the list and the unread count
+UNREAD_WINDOW = 1000
+
+
+def _readable(context: Context):
+    """Whether the caller may still see a notice's dataset (a role revoked,
+    a member removed, a dataset deleted: its notices are no longer shown)."""
+    seen: dict[str, bool] = {}
+
+    def check(package_id: str) -> bool:
+        if package_id not in seen:
+            seen[package_id] = model.Package.get(package_id) is not None \
+                and entities.may_read(context, "package_show", package_id)
+        return seen[package_id]
+    return check
 
 
 def _user(context: Context) -> model.User:
@@ -31,6 +47,8 @@ def magetan_notification_list(context: Context,
     :type limit: int
     :param unread_only: only the unread ones
     :type unread_only: bool
+    Notices of datasets the caller may no longer see are left out.
+
     :returns: ``{"unread": n, "notifications": [{"id", "kind", "text",
         "url", "created", "read"}]}``
     :rtype: dictionary
@@ -46,17 +64,22 @@ def magetan_notification_list(context: Context,
     if errors:
         raise tk.ValidationError(errors)
     limit = min(int(data.get("limit") or 50), 200)
+    readable = _readable(context)
     query = (sa.select(notification)
              .where(notification.c.user_id == user.id)
-             .order_by(notification.c.id.desc()).limit(limit))
+             .order_by(notification.c.id.desc()).limit(UNREAD_WINDOW))
     if data.get("unread_only"):
         query = query.where(notification.c.read_at.is_(None))
-    unread = model.Session.execute(
-        sa.select(sa.func.count()).select_from(notification)
+    rows = [row for row in model.Session.execute(query).mappings()
+            if readable(row["package_id"])]
+    unread = sum(1 for row in model.Session.execute(
+        sa.select(notification.c.package_id)
         .where(notification.c.user_id == user.id,
-               notification.c.read_at.is_(None))).scalar()
+               notification.c.read_at.is_(None))
+        .order_by(notification.c.id.desc()).limit(UNREAD_WINDOW)
+    ).mappings() if readable(row["package_id"]))
     items = []
-    for row in model.Session.execute(query).mappings():
+    for row in rows[:limit]:
         text = notifications.message(row)
         items.append({"id": row["id"], "kind": row["kind"],
                       "text": text["text"], "url": text["url"],

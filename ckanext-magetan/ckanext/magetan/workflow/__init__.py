@@ -175,11 +175,17 @@ def start(package: model.Package) -> None:
 
 def enforce_visibility(package: model.Package) -> None:
     """``private`` follows the workflow, whatever an update asked
-    (``IPackageController.edit``)."""
+    (``IPackageController.edit``); a dataset without a row (brought back
+    after its row went) starts again as a draft."""
     found = row(package.id)
-    if found is not None:
-        package.private = not (found["state"] == PUBLISHED
-                               and found["revision_of"] is None)
+    if found is None:
+        if package.state != "deleted":
+            start(package)
+        else:
+            package.private = True
+        return
+    package.private = not (found["state"] == PUBLISHED
+                           and found["revision_of"] is None)
 
 
 def forget_revision(package: model.Package) -> None:

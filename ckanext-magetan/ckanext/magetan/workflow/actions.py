@@ -190,8 +190,14 @@ def magetan_workflow_transition(context: Context,
         model.repo.commit()
     if subject is not package:
         revisions.purge_after_merge(package.id, user)
-    return magetan_workflow_show(
-        dict(context, ignore_auth=True), {"id": subject.id})
+    return magetan_workflow_show(_fresh(context), {"id": subject.id})
+
+
+def _fresh(context: Context) -> Context:
+    """The caller's context without what earlier calls left in it."""
+    return {"user": context.get("user") or "",
+            "auth_user_obj": context.get("auth_user_obj"),
+            "ignore_auth": bool(context.get("ignore_auth"))}
 
 
 def _requirements(transition: workflow.Transition,
@@ -276,11 +282,16 @@ def history(package: model.Package, context: Context) -> list[dict[str, Any]]:
         .order_by(wm.event.c.id)).mappings().all()
     visible = []
     readable: dict[str, bool] = {package.id: True}
+    # a revision that is gone shows only if it was published (merged); an
+    # abandoned one stays hidden
+    merged = {found["package_id"] for found in rows
+              if found["to_state"] == workflow.PUBLISHED}
     for found in rows:
         version = found["package_id"]
         if version not in readable:
             other = model.Package.get(version)
-            readable[version] = other is None or _may_read(context, other.id)
+            readable[version] = version in merged if other is None \
+                else _may_read(context, other.id)
         if readable[version]:
             visible.append(_event_dict(found))
     return visible
@@ -393,6 +404,10 @@ def magetan_workflow_revision_start(context: Context,
             .format(name=other.name if other else under_way)]})
     user = _user(context)
     revision_id = revisions.start(public, data["change_note"], user, context)
+    if revision_id is None:
+        raise tk.ValidationError({"id": [tk._(
+            "A revision of this dataset is already under way: {name}.")
+            .format(name=public.name)]})
     at = workflow.now()
     model.Session.execute(sa.insert(wm.event).values(
         package_id=revision_id, indicator_id=public.id, at=at,
@@ -404,8 +419,7 @@ def magetan_workflow_revision_start(context: Context,
     logic.index_update_package(
         {"model": model, "ignore_auth": True}, revision_id, defer_commit=True)
     model.repo.commit()
-    return magetan_workflow_show(dict(context, ignore_auth=True),
-                                 {"id": revision_id})
+    return magetan_workflow_show(_fresh(context), {"id": revision_id})
 
 
 def _needs(transition: workflow.Transition) -> dict[str, bool]:
@@ -597,8 +611,13 @@ def package_update(up_func: Action, context: Context,
                    data_dict: DataDict) -> Any:
     """CKAN's ``package_update``; ``private`` and ``state`` belong to the
     workflow (CKAN's Unpublish button, a client's ``private``)."""
-    package = model.Package.get(str((data_dict or {}).get("id") or ""))
+    given = data_dict if isinstance(data_dict, dict) else {}
+    package = model.Package.get(str(given.get("id") or given.get("name")
+                                    or ""))
     current = workflow.row(package.id) if package is not None else None
+    if package is not None and current is None:
+        # not in the workflow (yet): hidden, and never made public here
+        current = {"state": workflow.DRAFT, "revision_of": None}
     if current is not None and isinstance(data_dict, dict):
         user = _user(context)
         errors = _ownership_errors(
@@ -629,10 +648,20 @@ def _ownership_errors(package: model.Package, current: dict[str, Any],
     state = data_dict.get("state")
     if state not in (None, "", package.state) and not (
             package.state == "draft" and state == "active") and not (
-            state == "deleted" and may_delete):
+            may_delete and (state == "deleted" or package.state == "deleted")):
         errors["state"] = [tk._(
             "A published dataset cannot be unpublished here; the workflow "
             "decides what is public (a sysadmin may delete it).")]
+    if package.state == "deleted" and state not in (None, "", "deleted") \
+            and not may_delete:
+        errors["state"] = [tk._("Only a sysadmin may restore a deleted "
+                                "dataset.")]
+    if current["revision_of"] and data_dict.get("owner_org"):
+        public = model.Package.get(current["revision_of"])
+        org = model.Group.get(str(data_dict["owner_org"]))
+        if public is not None and (org is None or org.id != public.owner_org):
+            errors["owner_org"] = [tk._(
+                "A revision stays with the OPD of the published dataset.")]
     shown = data_dict.get("workflow_state")
     if shown not in (None, "", current["state"]):
         errors["workflow_state"] = [tk._(

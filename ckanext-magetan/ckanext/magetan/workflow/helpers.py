@@ -47,9 +47,9 @@ def magetan_jakarta_time(iso: str) -> str:
     import datetime as dt
     try:
         moment = dt.datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return ""
-    return moment.astimezone(workflow.JAKARTA).strftime("%Y-%m-%d %H:%M")
+        return moment.astimezone(workflow.JAKARTA).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError, OverflowError):
+        return iso or ""
 
 
 def magetan_dataset_name(package_id: str) -> str | None:

@@ -5,6 +5,7 @@
   seen by its OPD (``member-<org>``, or ``creator-<id>`` without one), by
   every holder of a Walidata role (``workflow-walidata``) and by
   sysadmins;
+* a dataset the workflow has no row for is treated as unpublished;
 * a deleted dataset is seen by sysadmins only (``workflow-sysadmin``, a
   label no user carries: CKAN lets sysadmins read everything).
 """
@@ -19,9 +20,9 @@ def dataset_labels(dataset: Any, labels: set[str]) -> set[str]:
     if dataset.state == "deleted":
         return {workflow.SYSADMIN_LABEL}
     found = workflow.row(dataset.id)
-    if found is None:
-        return labels  # not a dataset of the workflow: CKAN's own rule
-    if (found["state"] == workflow.PUBLISHED and found["revision_of"] is None
+    # A dataset without a row (an abandoned revision brought back, one
+    # deleted before the workflow existed) is not published: hidden.
+    if found is not None and (found["state"] == workflow.PUBLISHED and found["revision_of"] is None
             and dataset.state == "active" and not dataset.private):
         return labels
     hidden = labels - {"public"}

@@ -76,8 +76,9 @@ def _upload_path(resource: dict[str, Any]) -> str | None:
 
 
 def start(public: model.Package, change_note: str, user: model.User,
-          context: dict[str, Any]) -> str:
-    """Create the revision of ``public``; returns its id."""
+          context: dict[str, Any]) -> str | None:
+    """Create the revision of ``public``; returns its id, or None when
+    another revision started at the same moment."""
     shown = tk.get_action("package_show")(
         {"ignore_auth": True, "use_cache": False}, {"id": public.id})
     # the n-th revision leads to the (n + 1)-th published version
@@ -88,15 +89,32 @@ def start(public: model.Package, change_note: str, user: model.User,
     copy = {key: value for key, value in shown.items()
             if key not in NOT_COPIED and key != "resources"}
     copy.update(name=name, owner_org=public.owner_org, private=True)
+    for resource in shown.get("resources", []):
+        path = _upload_path(resource)
+        if path is not None and not os.path.exists(path):
+            raise tk.ValidationError({"resources": [tk._(
+                "The file of resource {name} is missing from the "
+                "storage; a sysadmin must restore it first.").format(
+                    name=resource.get("name") or resource["id"])]})
     as_user = {"user": user.name, "ignore_auth": True,
                "magetan_revision_of": public.id}
+    # CKAN's package_create commits (and ends the caller's lock): the link
+    # to the public dataset is what makes a second revision at once fail,
+    # through the unique index on revision_of
     created = tk.get_action("package_create")(dict(as_user), copy)
-    # linked at once: the copy's validators (its indicator code) know it
-    model.Session.execute(
-        sa.update(wm.workflow)
-        .where(wm.workflow.c.package_id == created["id"])
-        .values(revision_of=public.id, revision_number=number,
-                change_note=change_note))
+    try:
+        model.Session.execute(
+            sa.update(wm.workflow)
+            .where(wm.workflow.c.package_id == created["id"])
+            .values(revision_of=public.id, revision_number=number,
+                    change_note=change_note))
+        model.Session.commit()
+    except sa.exc.IntegrityError:
+        model.Session.rollback()
+        tk.get_action("dataset_purge")({"ignore_auth": True,
+                                        "user": user.name},
+                                       {"id": created["id"]})
+        return None
     resource_map: dict[str, str] = {}
     for resource in shown.get("resources", []):
         data = {key: value for key, value in resource.items()
@@ -105,11 +123,6 @@ def start(public: model.Package, change_note: str, user: model.User,
         path = _upload_path(resource)
         handle = None
         if path is not None:
-            if not os.path.exists(path):
-                raise tk.ValidationError({"resources": [tk._(
-                    "The file of resource {name} is missing from the "
-                    "storage; a sysadmin must restore it first.").format(
-                        name=resource.get("name") or resource["id"])]})
             handle = open(path, "rb")
             data["upload"] = FileStorage(
                 handle, filename=resource["url"].rsplit("/", 1)[-1],
@@ -131,7 +144,8 @@ def _free_name(name: str) -> str:
     candidate, n = name, 1
     while model.Package.get(candidate) is not None:
         n += 1
-        candidate = f"{name}-{n}"
+        suffix = f"-{n}"
+        candidate = f"{name[:100 - len(suffix)]}{suffix}"
     return candidate
 
 

@@ -10,6 +10,7 @@ from ckan.types import Schema
 from ckanext.magetan import inputs, workflow
 
 MAX_REASON = 5000
+MAX_RELEASE_AHEAD = dt.timedelta(days=3653)
 
 
 def _text(value: Any) -> Any:
@@ -68,9 +69,13 @@ def release_time(value: Any) -> Any:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=workflow.JAKARTA)
     try:
-        return moment.astimezone(dt.timezone.utc)
+        moment = moment.astimezone(dt.timezone.utc)
     except (OverflowError, ValueError):
         raise tk.Invalid(tk._("The date is out of range."))
+    if moment > workflow.now() + MAX_RELEASE_AHEAD:
+        raise tk.Invalid(tk._(
+            "A release is scheduled at most ten years ahead."))
+    return moment
 
 
 def role_name(value: Any) -> Any:
