@@ -20,7 +20,7 @@ def own_id(key: FlattenKey, data: FlattenDataDict, context: Context,
 
 def may_read(context: Context, action: str, id: str) -> bool:
     """Whether the user of ``context`` may call ``action`` (``package_show``,
-    ``group_show``) on ``id``: a validator names another object only then.
+    ``group_show``, any auth function taking an ``id``) on ``id``: a validator names another object only then.
 
     The check gets a context of its own: auth functions put the object they
     load into their context, where validators look for their own object.
@@ -34,8 +34,3 @@ def may_read(context: Context, action: str, id: str) -> bool:
         return tk.check_access(action, check, {"id": id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return False
-
-
-def may_do(context: Context, action: str, id: str) -> bool:
-    """:func:`may_read` for any auth function taking an ``id``."""
-    return may_read(context, action, id)

@@ -154,13 +154,8 @@ def state_of(package_id: str) -> str | None:
             wm.workflow.c.package_id == package_id)).scalar()
 
 
-def is_published(package: model.Package) -> bool:
-    """Published, active and not a revision: what the public may see."""
-    if package.state != "active":
-        return False
-    found = row(package.id)
-    if found is None:
-        return not package.private
+def is_public(found: Mapping[str, Any]) -> bool:
+    """Whether a workflow row is a published version (a revision never is)."""
     return found["state"] == PUBLISHED and found["revision_of"] is None
 
 
@@ -184,8 +179,7 @@ def enforce_visibility(package: model.Package) -> None:
         else:
             package.private = True
         return
-    package.private = not (found["state"] == PUBLISHED
-                           and found["revision_of"] is None)
+    package.private = not is_public(found)
 
 
 def forget_revision(package: model.Package) -> None:
@@ -272,13 +266,8 @@ def available(user: model.User | None, package: model.Package,
     state = state or state_of(package.id)
     if state is None:
         return []
-    names = []
-    for transition in TRANSITIONS.values():
-        role = acting_role(user, package, state, transition)
-        if role is None:
-            continue
-        names.append(transition.name)
-    return names
+    return [name for name, transition in TRANSITIONS.items()
+            if acting_role(user, package, state, transition) is not None]
 
 
 def may_ever_take(user: model.User | None, package: model.Package,

@@ -334,7 +334,7 @@ def magetan_workflow_show(context: Context,
         .where(wm.workflow.c.revision_of == package.id)).first()
     may_revise = (state == workflow.PUBLISHED and not current["revision_of"]
                   and revision is None and package.state == "active"
-                  and entities.may_do(context, "magetan_workflow_revision_start",
+                  and entities.may_read(context, "magetan_workflow_revision_start",
                                       package.id))
     in_progress = []
     if revision is not None and _may_read(context, revision.package_id):
@@ -635,8 +635,7 @@ def _ownership_errors(package: model.Package, current: dict[str, Any],
                       data_dict: dict[str, Any], may_delete: bool
                       ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    wanted_private = not (current["state"] == workflow.PUBLISHED
-                          and current["revision_of"] is None)
+    wanted_private = not workflow.is_public(current)
     if "private" in data_dict:
         asked = tk.asbool(data_dict["private"]) \
             if isinstance(data_dict["private"], (str, bool)) \

@@ -8,7 +8,7 @@ from ckan.plugins import toolkit as tk
 from ckanext.magetan import workflow
 
 __all__ = ["magetan_workflow", "magetan_task_count",
-           "magetan_workflow_state_label", "magetan_workflow_states",
+           "magetan_workflow_state_label",
            "magetan_jakarta_time", "magetan_dataset_name"]
 
 
@@ -36,10 +36,6 @@ def magetan_task_count() -> int:
 
 def magetan_workflow_state_label(state: str) -> str:
     return workflow.state_label(state)
-
-
-def magetan_workflow_states() -> list[tuple[str, str]]:
-    return [(state, workflow.state_label(state)) for state in workflow.STATES]
 
 
 def magetan_jakarta_time(iso: str) -> str:

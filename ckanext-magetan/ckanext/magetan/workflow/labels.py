@@ -22,8 +22,8 @@ def dataset_labels(dataset: Any, labels: set[str]) -> set[str]:
     found = workflow.row(dataset.id)
     # A dataset without a row (an abandoned revision brought back, one
     # deleted before the workflow existed) is not published: hidden.
-    if found is not None and (found["state"] == workflow.PUBLISHED and found["revision_of"] is None
-            and dataset.state == "active" and not dataset.private):
+    if found is not None and workflow.is_public(found) \
+            and dataset.state == "active" and not dataset.private:
         return labels
     hidden = labels - {"public"}
     if dataset.owner_org:
