@@ -47,3 +47,9 @@ bench: $(STAMP)
 
 stop:
 	@$(PYTHON) tools/devstack.py stop
+
+# Start over: stop the private services, then remove what they and the
+# portal kept in var/ (databases, uploads, e-mails, config/ckan.ini).
+clean-var: stop
+	@rm -rf var config/ckan.ini
+	@echo "==> var/ removed; the next make run starts from scratch"

@@ -50,6 +50,8 @@ TEST_INI = ROOT / "test.ini"
 
 PRIVATE_PG_PORT = 54329
 PRIVATE_REDIS_PORT = 63799
+MAIL_SINK_PORT = 8025
+MAIL_DIR = VAR / "mail"
 DB_ROLE = "ckan_magetan"
 DB_NAME = "ckan_magetan"
 TEST_DB_NAME = "ckan_magetan_test"
@@ -540,7 +542,7 @@ def render_config(keys: dict[str, str], sqlalchemy_url: str,
     """config/ckan.ini.template filled with secrets and service URLs."""
     return string.Template(CONFIG_TEMPLATE.read_text()).substitute(
         SECRET_KEY=keys["secret_key"], SQLALCHEMY_URL=sqlalchemy_url,
-        REDIS_URL=redis_url)
+        REDIS_URL=redis_url, SMTP_SERVER=f"127.0.0.1:{MAIL_SINK_PORT}")
 
 
 def write_config(stack: Stack, keys: dict[str, str]) -> None:
@@ -605,6 +607,17 @@ def cmd_run(args: argparse.Namespace) -> None:
                 child.kill()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if listening(MAIL_SINK_PORT):
+        say(f"127.0.0.1:{MAIL_SINK_PORT} is taken: e-mails go to whatever "
+            "listens there")
+    else:
+        # a local SMTP sink (aiosmtpd's Maildir handler): the portal's
+        # e-mails are files a person can read
+        MAIL_DIR.mkdir(exist_ok=True)
+        children.append(subprocess.Popen(
+            [str(VENV / "bin" / "python"), "-m", "aiosmtpd", "-n", "-l",
+             f"127.0.0.1:{MAIL_SINK_PORT}", "-c", "aiosmtpd.handlers.Mailbox",
+             str(MAIL_DIR)]))
     children.append(subprocess.Popen(
         [str(CKAN), "-c", str(CONFIG), "jobs", "worker"]))
     children.append(subprocess.Popen(
@@ -616,6 +629,8 @@ def cmd_run(args: argparse.Namespace) -> None:
         ckan("magetan", "demo", "accounts")
         say(f"The portal is up on http://{args.host}:{args.port}/ "
             "(Ctrl-C stops everything make run started)")
+        say(f"Its e-mails land in {MAIL_DIR.relative_to(ROOT)}/new/, one "
+            "file per message")
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         fail("a portal process exited; see the messages above")

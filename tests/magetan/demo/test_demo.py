@@ -38,6 +38,15 @@ def test_demo_load_is_complete_and_idempotent(cli, search):
     for name, state in in_review.items():
         assert helpers.call_action("package_show", id=name)[
             "workflow_state"] == state
+    for name, review in spec["reviews"].items():
+        found = helpers.call_action("magetan_review_list", id=name)
+        assert [(c["target"], c["verdict"])
+                for c in found["comments"]] == [
+            (c["field"], c["verdict"]) for c in review["comments"]]
+        waiting = sum(c["verdict"] != "sesuai" for c in review["comments"])
+        assert found["unanswered"] == waiting
+        assert found["state"] == ("draft" if review.get("returned")
+                                  else spec["workflow"][name])
     for name, revision in revisions.items():
         public = helpers.call_action("magetan_workflow_show", id=name)
         assert public["state"] == "published"

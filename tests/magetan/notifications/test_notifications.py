@@ -16,7 +16,7 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
 from tests.conftest import indikator
-from tests.magetan.workflow.test_transitions import FORUM, act, future, step
+from tests.sop import FORUM, act, future, step
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_queues")
 

@@ -7,7 +7,7 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.conftest import indikator
-from tests.magetan.workflow.test_transitions import act
+from tests.sop import act
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

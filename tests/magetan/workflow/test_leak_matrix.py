@@ -53,6 +53,13 @@ def listed(state: str, persona: str) -> Optional[bool]:
     return None if persona == "sysadmin" else indexed(state, persona)
 
 
+def internal(state: str, persona: str) -> bool:
+    """Review comments: the OPD, Walidata and sysadmins, in every state
+    but deleted (a deleted dataset has no review to read)."""
+    return state != "deleted" and persona in (
+        "own_member", "own_editor", "own_admin", *WALIDATA, "sysadmin")
+
+
 def public_only(state: str, persona: str) -> bool:
     """Channels that list published datasets only, to everyone."""
     return state == "published"
@@ -74,6 +81,12 @@ def world(module_db) -> dict[str, Any]:
         {"name": people["own_admin"]["name"], "capacity": "admin"}])
     factories.Organization(users=[
         {"name": people["other_editor"]["name"], "capacity": "editor"}])
+    group = factories.Group(users=[
+        {"name": people["own_editor"]["name"], "capacity": "member"}])
+    for persona, user in people.items():
+        if user is not None and persona != "sysadmin":
+            helpers.call_action("follow_group", context={"user": user["name"]},
+                                id=own["id"])
     datasets = {}
     for number, state in enumerate(STATES):
         tag = f"rahasia-{state.replace('_', '-')}"
@@ -84,10 +97,21 @@ def world(module_db) -> dict[str, Any]:
             package_id=dataset["id"], name="Tabel", format=f"LEAKFMT{number}",
             upload=FileStorage(io.BytesIO(b"a,b\n1,2\n"), filename="t.csv",
                                content_type="text/csv"))
+        helpers.call_action(
+            "member_create", context={"user": people["sysadmin"]["name"]},
+            id=group["id"], object=dataset["id"], object_type="package",
+            capacity="public")
         for transition, who, params in PATH:
             if state in ("draft", "deleted") or helpers.call_action(
                     "magetan_workflow_show", id=dataset["id"])["state"] == state:
                 break
+            if transition == "approve_opd":
+                helpers.call_action(
+                    "magetan_review_comment_create",
+                    context={"user": people["own_admin"]["name"],
+                             "ignore_auth": False},
+                    id=dataset["id"], field="unit", verdict="tidak_sesuai",
+                    feedback=f"catatan-{state}")
             helpers.call_action(
                 "magetan_workflow_transition",
                 context={"user": people[who]["name"], "ignore_auth": False},
@@ -100,7 +124,8 @@ def world(module_db) -> dict[str, Any]:
         datasets[state] = helpers.call_action(
             "package_show", context={"ignore_auth": True},
             id=dataset["id"]) | {"tag": tag}
-    return {"people": people, "datasets": datasets, "org": own}
+    return {"people": people, "datasets": datasets, "org": own,
+            "group": group}
 
 
 def _context(world: dict[str, Any], persona: str) -> dict[str, Any]:
@@ -219,15 +244,51 @@ def _format_autocomplete(world, persona, dataset) -> bool:
         world, persona, "format_autocomplete", q=wanted)]
 
 
-def _member_list(world, persona, dataset) -> bool:
-    members = _call(world, persona, "member_list", id=world["org"]["id"],
+def _member_list(world, persona, dataset, of: str = "org") -> bool:
+    members = _call(world, persona, "member_list", id=world[of]["id"],
                     object_type="package")
     return dataset["id"] in [m[0] for m in members]
 
 
+def _group_member_list(world, persona, dataset) -> bool:
+    return _member_list(world, persona, dataset, of="group")
+
+
+def _review(world, persona, dataset) -> bool:
+    try:
+        found = _call(world, persona, "magetan_review_list",
+                      id=dataset["id"])
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    reviewed = dataset["workflow_state"] not in ("draft", "opd_review")
+    assert bool(found["comments"]) == reviewed, found
+    return True
+
+
+# the people who took the steps of the walks, and the sysadmin who deleted
+ACTORS = ("own_editor", "own_admin", "kasi", "kabid", "kadin", "sysadmin")
+
+
+def _user_activities(world, persona, dataset) -> bool:
+    seen = set()
+    for actor in ACTORS:
+        found = _call(world, persona, "user_activity_list",
+                      id=world["people"][actor]["id"], limit=100)
+        seen |= {a["object_id"] for a in found}
+    return dataset["id"] in seen
+
+
+def _dashboard(world, persona, dataset) -> bool:
+    if world["people"][persona] is None:
+        return False
+    found = _call(world, persona, "dashboard_activity_list", limit=100)
+    return dataset["id"] in [a["object_id"] for a in found]
+
+
 def _activities(action: str, **params: Any) -> Callable[..., bool]:
     def probe(world, persona, dataset) -> bool:
-        given = {k: (world["org"]["id"] if v == "ORG" else v)
+        given = {k: (world["org"]["id"] if v == "ORG" else
+                     world["group"]["id"] if v == "GROUP" else v)
                  for k, v in params.items()}
         try:
             found = _call(world, persona, action, **given)
@@ -260,6 +321,24 @@ def _feed(world, persona, dataset, app) -> bool:
     return dataset["name"] in body
 
 
+def _listing(kind: str) -> Callable[..., bool]:
+    """An organization's or group's page lists the dataset."""
+    def probe(world, persona, dataset, app) -> bool:
+        body = _listing_body(world, persona, kind, app)
+        return f"/indikator/{dataset['name']}\"" in body
+    return probe
+
+
+def _listing_body(world, persona, kind, app) -> str:
+    key = f"page-{kind}-{persona}"
+    if key not in world:
+        entity = world["org" if kind == "organization" else "group"]
+        response = app.get(f"/{kind}/{entity['name']}",
+                           headers=_headers(world, persona))
+        world[key] = response.body
+    return world[key]
+
+
 def _headers(world, persona) -> dict[str, str]:
     user = world["people"][persona]
     if not user:
@@ -288,12 +367,20 @@ CHANNELS: dict[str, tuple[Callable[..., bool],
     "format_autocomplete": (_format_autocomplete, listed),
     # CKAN ends a deleted dataset's membership
     "member_list": (_member_list, indexed),
+    "member_list of a group": (_group_member_list, indexed),
+    "magetan_review_list": (_review, internal),
     "package_activity_list": (_package_activities, entitled),
     "organization_activity_list": (
         # CKAN leaves private datasets out of organization streams
         _activities("organization_activity_list", id="ORG"), public_only),
+    "group_activity_list": (
+        _activities("group_activity_list", id="GROUP"), public_only),
     "recently_changed_packages_activity_list": (
         _activities("recently_changed_packages_activity_list"), entitled),
+    "user_activity_list": (_user_activities, entitled),
+    # CKAN leaves private datasets out of what following an organization
+    # brings; the stream must never show what the person may not see
+    "dashboard_activity_list": (_dashboard, never_unentitled),
 }
 # channels over HTTP, probed through the test app
 PAGES: dict[str, tuple[Callable[..., bool],
@@ -301,6 +388,8 @@ PAGES: dict[str, tuple[Callable[..., bool],
     "dataset page": (lambda w, p, d, app: _page(w, p, d, app), entitled),
     "file download by URL": (_download, entitled),
     "Atom feed": (_feed, public_only),
+    "organization page": (_listing("organization"), indexed),
+    "group page": (_listing("group"), indexed),
 }
 
 
@@ -325,3 +414,28 @@ def test_leak_matrix_pages(world, channel, persona, app):
              if (seen := probe(world, persona, dataset, app))
              != expected(state, persona)}
     assert wrong == {}, f"{channel} as {persona}: seen≠entitled in {wrong}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_counts_count_what_the_person_may_see(world, persona, app):
+    """Organization and group counts, in the API and on their pages."""
+    wanted = sum(indexed(state, persona) for state in STATES)
+    org, group = world["org"], world["group"]
+    counts = {
+        "organization_show": _call(world, persona, "organization_show",
+                                   id=org["id"])["package_count"],
+        "group_show": _call(world, persona, "group_show",
+                            id=group["id"])["package_count"],
+        "organization_list": next(
+            o["package_count"] for o in _call(
+                world, persona, "organization_list", all_fields=True)
+            if o["id"] == org["id"]),
+        "group_list": next(
+            g["package_count"] for g in _call(
+                world, persona, "group_list", all_fields=True)
+            if g["id"] == group["id"]),
+    }
+    for kind in ("organization", "group"):
+        body = _listing_body(world, persona, kind, app)
+        counts[f"{kind} page"] = body.count('class="dataset-item')
+    assert counts == {name: wanted for name in counts}, persona

@@ -12,7 +12,7 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.conftest import indikator
-from tests.magetan.workflow.test_transitions import FORUM, act, future, step
+from tests.sop import FORUM, act, future, step
 
 pytestmark = pytest.mark.usefixtures("clean_db", "with_request_context")
 

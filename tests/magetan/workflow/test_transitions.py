@@ -14,71 +14,19 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.conftest import indikator
+from tests.sop import FORUM, act, future, make_people, step, walk_to
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
 
-def act(actor: dict[str, Any] | None, action: str, **params: Any) -> Any:
-    context = {"user": actor["name"] if actor else "", "ignore_auth": False}
-    return helpers.call_action(action, context=context, **params)
-
-
-def step(actor: dict[str, Any], dataset: dict[str, Any], transition: str,
-         **params: Any) -> dict[str, Any]:
-    return act(actor, "magetan_workflow_transition", id=dataset["id"],
-               transition=transition, **params)
-
-
-def future(days: int = 7) -> str:
-    return (dt.datetime.now(dt.timezone.utc)
-            + dt.timedelta(days=days)).isoformat()
-
-
-FORUM = {"forum_date": "2026-11-30", "forum_minutes_number": "BA-12/2026",
-         "forum_notes": "Sesuai"}
-
-
 @pytest.fixture
 def people() -> dict[str, dict[str, Any]]:
-    """An OPD with its data manager and head, Walidata, and a stranger."""
-    sysadmin = factories.Sysadmin()
-    found = {"sysadmin": sysadmin,
-             "pengelola": factories.User(), "pimpinan": factories.User(),
-             "member": factories.User(), "stranger": factories.User()}
-    for role in ("staf", "statistisi", "kasi", "kabid", "kadin"):
-        found[role] = factories.User()
-        act(sysadmin, "magetan_role_assign", user=found[role]["name"],
-            role=role)
-    found["org"] = factories.Organization(users=[
-        {"name": found["pengelola"]["name"], "capacity": "editor"},
-        {"name": found["pimpinan"]["name"], "capacity": "admin"},
-        {"name": found["member"]["name"], "capacity": "member"},
-    ])
-    found["other_org"] = factories.Organization(users=[
-        {"name": found["stranger"]["name"], "capacity": "editor"}])
-    return found
+    return make_people()
 
 
 @pytest.fixture
 def draft(people) -> dict[str, Any]:
     return indikator(people["org"], private=True)
-
-
-def walk_to(people: dict[str, Any], dataset: dict[str, Any],
-            state: str) -> dict[str, Any]:
-    """Take ``dataset`` from draft to ``state`` with the right people."""
-    path = [("submit", "pengelola", {}), ("approve_opd", "pimpinan", {}),
-            ("verify", "kasi", FORUM), ("approve", "kabid", {}),
-            ("schedule", "kadin", {"release_at": future()}),
-            ("publish", "kadin", {})]
-    shown = act(people["sysadmin"], "magetan_workflow_show",
-                id=dataset["id"])
-    for transition, who, params in path:
-        if shown["state"] == state:
-            break
-        shown = step(people[who], dataset, transition, **params)
-    assert shown["state"] == state
-    return shown
 
 
 def test_a_new_dataset_is_a_hidden_draft(people, draft):

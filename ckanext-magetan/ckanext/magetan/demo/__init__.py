@@ -24,6 +24,7 @@ import ckan.model as model
 from ckan.plugins import toolkit as tk
 
 from ckanext.magetan import codelists, workflow
+from ckanext.magetan import review as review_package
 from ckanext.magetan.workflow import revisions as workflow_revisions
 
 log = logging.getLogger(__name__)
@@ -118,11 +119,32 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
         walk(item["name"], item["org"],
              spec.get("workflow", {}).get(item["name"], "published"))
         summary.datasets += 1
+    org_of = {i["name"]: i["org"] for i in catalogue["indicators"]}
+    for name, review in (spec.get("reviews") or {}).items():
+        if leave_review(name, org_of[name], review):
+            progress(f"review of {name}")
     for name, revision in (spec.get("revisions") or {}).items():
-        if start_revision(name, revision, org_of={
-                i["name"]: i["org"] for i in catalogue["indicators"]}):
+        if start_revision(name, revision, org_of=org_of):
             progress(f"revision of {name}")
     return summary
+
+
+def leave_review(name: str, org: str, review: dict[str, Any]) -> bool:
+    """The review comments of a demo version (``reviews`` in portal.yaml);
+    False when it has some already."""
+    package = model.Package.get(name)
+    if package is None or review_package.rows(package.id):
+        return False
+    reviewer = LocalCKAN(username=review["by"].format(org=org))
+    if review.get("returned"):
+        LocalCKAN(username=f"pengelola-{org}").action \
+            .magetan_workflow_transition(id=name, transition="submit")
+    for comment in review["comments"]:
+        reviewer.action.magetan_review_comment_create(id=name, **comment)
+    if review.get("returned"):
+        reviewer.action.magetan_workflow_transition(
+            id=name, transition="reject", reason=review["returned"])
+    return True
 
 
 def start_revision(name: str, revision: dict[str, Any],

@@ -7,11 +7,9 @@ from flask import Blueprint, request
 
 from ckan.plugins import toolkit as tk
 
+from ckanext.magetan import web
+
 notification_pages = Blueprint("magetan_notifications", __name__)
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
 
 
 @notification_pages.route("/notifikasi", methods=["GET", "POST"])
@@ -19,8 +17,9 @@ def index() -> Any:
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=request.path)
     if request.method == "POST":
-        tk.get_action("magetan_notification_mark_read")(_context(), {})
+        tk.get_action("magetan_notification_mark_read")(
+            web.user_context(), {})
         return tk.redirect_to("magetan_notifications.index")
     found = tk.get_action("magetan_notification_list")(
-        _context(), {"limit": 100})
+        web.user_context(), {"limit": 100})
     return tk.render("notifications/index.html", {"found": found})

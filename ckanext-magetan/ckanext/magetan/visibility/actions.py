@@ -11,7 +11,8 @@ from ckan.types import Action, Context, DataDict
 from ckanext.magetan import visibility
 
 __all__ = ["tag_list", "tag_search", "tag_autocomplete", "tag_show",
-           "format_autocomplete", "member_list", "dataset_purge"]
+           "format_autocomplete", "member_list", "group_show",
+           "organization_show", "dataset_purge"]
 
 
 def _free_tags(data_dict: DataDict) -> bool:
@@ -97,6 +98,59 @@ def member_list(up_func: Action, context: Context,
     return [member for member in found
             if member[1] != "package" or visibility.may_see_package(
                 model.Package.get(member[0]), labels)]
+
+
+def _with_visible_datasets(found: dict[str, Any], context: Context
+                           ) -> dict[str, Any]:
+    """The count (and list) of a group's or organization's datasets, as
+    the caller's search finds them.
+
+    CKAN counts private datasets only for an organization's own members
+    and never in groups; the permission labels decide instead, so that
+    Walidata, who read every OPD's unpublished versions, get the count
+    that the organization's page shows them.
+    """
+    if "package_count" not in found:
+        return found
+    group = model.Group.get(found["id"])
+    if group is None:
+        return found
+    query: dict[str, Any] = {
+        "fq": f'+owner_org:"{group.id}"' if group.is_organization
+        else f'+groups:"{group.name}"',
+        "include_private": True, "facet": "false", "rows": 0}
+    with_datasets = "packages" in found
+    if with_datasets:
+        limit = (context.get("limits") or {}).get("packages")
+        if limit is None:
+            del query["rows"]
+        else:
+            query["rows"] = limit
+    searched = tk.get_action("package_search")(
+        {"user": context.get("user") or "",
+         "auth_user_obj": context.get("auth_user_obj"),
+         "ignore_auth": bool(context.get("ignore_auth"))}, query)
+    found["package_count"] = searched["count"]
+    if with_datasets:
+        found["packages"] = searched["results"]
+    return found
+
+
+@tk.chained_action
+@tk.side_effect_free
+def group_show(up_func: Action, context: Context,
+               data_dict: DataDict) -> Any:
+    """CKAN's ``group_show``, counting the datasets the caller may see."""
+    return _with_visible_datasets(up_func(context, data_dict), context)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_show(up_func: Action, context: Context,
+                      data_dict: DataDict) -> Any:
+    """CKAN's ``organization_show``, counting the datasets the caller may
+    see."""
+    return _with_visible_datasets(up_func(context, data_dict), context)
 
 
 @tk.chained_action

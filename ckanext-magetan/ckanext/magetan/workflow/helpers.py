@@ -5,24 +5,18 @@ from typing import Any
 
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import workflow
+from ckanext.magetan import web, workflow
 
 __all__ = ["magetan_workflow", "magetan_task_count",
            "magetan_workflow_state_label",
            "magetan_jakarta_time", "magetan_dataset_name"]
 
 
-def _context() -> dict[str, Any]:
-    user = tk.current_user
-    return {"user": user.name if user.is_authenticated else "",
-            "auth_user_obj": user if user.is_authenticated else None}
-
-
 def magetan_workflow(package_id: str) -> dict[str, Any] | None:
     """The workflow of a dataset as the current user may see it."""
     try:
         return tk.get_action("magetan_workflow_show")(
-            _context(), {"id": package_id})
+            web.user_context(), {"id": package_id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return None
 
@@ -31,7 +25,7 @@ def magetan_task_count() -> int:
     """How many versions wait for the current user (0 when signed out)."""
     if not tk.current_user.is_authenticated:
         return 0
-    return tk.get_action("magetan_task_list")(_context(), {})["count"]
+    return tk.get_action("magetan_task_list")(web.user_context(), {})["count"]
 
 
 def magetan_workflow_state_label(state: str) -> str:

@@ -13,7 +13,9 @@ MAX_REASON = 5000
 MAX_RELEASE_AHEAD = dt.timedelta(days=3653)
 
 
-def _text(value: Any) -> Any:
+def text(value: Any) -> Any:
+    """Text without NUL bytes or control characters, at most MAX_REASON long,
+    stripped."""
     if value is tk.missing or value is None:
         return value
     if not isinstance(value, str):
@@ -49,7 +51,7 @@ def iso_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     try:
-        day = dt.date.fromisoformat(_text(value))
+        day = dt.date.fromisoformat(text(value))
     except (ValueError, tk.Invalid):
         raise tk.Invalid(tk._("Use a date as YYYY-MM-DD."))
     if day > workflow.now().astimezone(workflow.JAKARTA).date():
@@ -62,7 +64,7 @@ def release_time(value: Any) -> Any:
     if value is tk.missing or value in (None, ""):
         return None
     try:
-        moment = dt.datetime.fromisoformat(_text(value))
+        moment = dt.datetime.fromisoformat(text(value))
     except (ValueError, TypeError, tk.Invalid):
         raise tk.Invalid(tk._(
             "Use a date and time such as 2027-03-01T09:00 (Asia/Jakarta)."))
@@ -90,45 +92,45 @@ def transition_schema() -> Schema:
     ignore_missing = tk.get_validator("ignore_missing")
     unicode_safe = tk.get_validator("unicode_safe")
     return {
-        "id": [not_empty, unicode_safe, _text],
+        "id": [not_empty, unicode_safe, text],
         "transition": [not_empty, transition_name],
-        "reason": [ignore_missing, _text],
+        "reason": [ignore_missing, text],
         "forum_date": [ignore_missing, iso_date],
-        "forum_minutes_number": [ignore_missing, _text],
-        "forum_notes": [ignore_missing, _text],
+        "forum_minutes_number": [ignore_missing, text],
+        "forum_notes": [ignore_missing, text],
         "release_at": [ignore_missing, release_time],
         "expected_state": [ignore_missing, state_name],
-        "override_reason": [ignore_missing, _text],
+        "override_reason": [ignore_missing, text],
     }
 
 
 def show_schema() -> Schema:
     not_empty = tk.get_validator("not_empty")
     unicode_safe = tk.get_validator("unicode_safe")
-    return {"id": [not_empty, unicode_safe, _text]}
+    return {"id": [not_empty, unicode_safe, text]}
 
 
 def task_list_schema() -> Schema:
     ignore_missing = tk.get_validator("ignore_missing")
     return {"state": [ignore_missing, state_name],
-            "owner_org": [ignore_missing, _text]}
+            "owner_org": [ignore_missing, text]}
 
 
 def role_schema() -> Schema:
     not_empty = tk.get_validator("not_empty")
     unicode_safe = tk.get_validator("unicode_safe")
-    return {"user": [not_empty, unicode_safe, _text],
+    return {"user": [not_empty, unicode_safe, text],
             "role": [not_empty, role_name]}
 
 
 def role_list_schema() -> Schema:
     ignore_missing = tk.get_validator("ignore_missing")
-    return {"user": [ignore_missing, _text],
+    return {"user": [ignore_missing, text],
             "role": [ignore_missing, role_name]}
 
 
 def revision_schema() -> Schema:
     not_empty = tk.get_validator("not_empty")
     unicode_safe = tk.get_validator("unicode_safe")
-    return {"id": [not_empty, unicode_safe, _text],
-            "change_note": [not_empty, _text]}
+    return {"id": [not_empty, unicode_safe, text],
+            "change_note": [not_empty, text]}

@@ -11,26 +11,12 @@ from flask import Blueprint, Response, request
 from ckan import model
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import workflow
+from ckanext.magetan import web, workflow
 
 workflow_pages = Blueprint("magetan_workflow", __name__)
 
 FORM_FIELDS = ("reason", "forum_date", "forum_minutes_number", "forum_notes",
                "release_at", "expected_state", "override_reason")
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name
-            if tk.current_user.is_authenticated else "",
-            "auth_user_obj": tk.current_user
-            if tk.current_user.is_authenticated else None}
-
-
-def _errors_text(error: tk.ValidationError) -> str:
-    messages = []
-    for value in (error.error_dict or {}).values():
-        messages.extend(value if isinstance(value, list) else [str(value)])
-    return " ".join(str(m) for m in messages) or str(error)
 
 
 @workflow_pages.route("/dataset/<id>/workflow", methods=["POST"])
@@ -41,20 +27,23 @@ def transition(id: str) -> Any:
     params = {key: request.form[key] for key in FORM_FIELDS
               if request.form.get(key)}
     name = request.form.get("transition", "")
+    landing = id
     try:
         shown = tk.get_action("magetan_workflow_transition")(
-            _context(), {"id": id, "transition": name, **params})
+            web.user_context(), {"id": id, "transition": name, **params})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Dataset not found"))
     except tk.NotAuthorized as error:
         tk.h.flash_error(str(error) or tk._(
             "Your role may not take this step on this version."))
     except tk.ValidationError as error:
-        tk.h.flash_error(_errors_text(error))
+        tk.h.flash_error(web.errors_text(error))
     else:
         tk.h.flash_success(tk._("Done: the version is now \u201c{state}\u201d.")
                            .format(state=shown["state_label"]))
-    package = model.Package.get(id)
+        # a published revision is merged into the public dataset and gone
+        landing = shown["id"]
+    package = model.Package.get(landing)
     if package is None:
         return tk.redirect_to("dataset.search")
     return tk.redirect_to(f"{package.type}.read", id=package.name)
@@ -67,12 +56,12 @@ def start_revision(id: str) -> Any:
         return tk.abort(403, tk._("Log in to take a step of the workflow."))
     try:
         shown = tk.get_action("magetan_workflow_revision_start")(
-            _context(), {"id": id,
+            web.user_context(), {"id": id,
                          "change_note": request.form.get("change_note", "")})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Dataset not found"))
     except (tk.NotAuthorized, tk.ValidationError) as error:
-        tk.h.flash_error(_errors_text(error)
+        tk.h.flash_error(web.errors_text(error)
                          if isinstance(error, tk.ValidationError)
                          else str(error))
         package = model.Package.get(id)
@@ -89,7 +78,8 @@ def start_revision(id: str) -> Any:
 def history_csv(id: str) -> Any:
     """The audit trail the caller may see, as CSV."""
     try:
-        shown = tk.get_action("magetan_workflow_show")(_context(), {"id": id})
+        shown = tk.get_action("magetan_workflow_show")(
+            web.user_context(), {"id": id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Dataset not found"))
     columns = ("at", "user_name", "role", "transition", "from_state",
@@ -116,7 +106,7 @@ def tasks() -> Any:
     """Tugas saya: what waits for the user, per role."""
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=request.path)
-    found = tk.get_action("magetan_task_list")(_context(), {})
+    found = tk.get_action("magetan_task_list")(web.user_context(), {})
     return tk.render("workflow/tasks.html", {"tasks": found})
 
 
@@ -131,11 +121,11 @@ def versions() -> Any:
     if state in workflow.STATES:
         fq.append(f'workflow_state:"{state}"')
     orgs = tk.get_action("organization_list")(
-        _context(), {"all_fields": True, "limit": 1000})
+        web.user_context(), {"all_fields": True, "limit": 1000})
     if org in {o["name"] for o in orgs}:
         fq.append(f'organization:"{org}"')
     page = max(1, tk.h.get_page_number(request.args))
-    found = tk.get_action("package_search")(_context(), {
+    found = tk.get_action("package_search")(web.user_context(), {
         "fq": " ".join(fq), "include_private": True, "rows": 50,
         "start": (page - 1) * 50, "sort": "metadata_modified desc",
         "facet.field": ["workflow_state"], "facet.limit": -1})
@@ -150,7 +140,7 @@ def versions() -> Any:
 @workflow_pages.route("/ckan-admin/walidata", methods=["GET", "POST"])
 def roles() -> Any:
     """Sysadmins give and take Walidata roles."""
-    context = _context()
+    context = web.user_context()
     try:
         tk.check_access("magetan_role_assign", context, {})
     except tk.NotAuthorized:
@@ -163,7 +153,7 @@ def roles() -> Any:
                 "user": request.form.get("user", ""),
                 "role": request.form.get("role", "")})
         except tk.ValidationError as error:
-            tk.h.flash_error(_errors_text(error))
+            tk.h.flash_error(web.errors_text(error))
         else:
             tk.h.flash_success(tk._("The roles were saved."))
         return tk.redirect_to("magetan_workflow.roles")
