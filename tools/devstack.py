@@ -613,7 +613,8 @@ def cmd_run(args: argparse.Namespace) -> None:
     else:
         # a local SMTP sink (aiosmtpd's Maildir handler): the portal's
         # e-mails are files a person can read
-        MAIL_DIR.mkdir(exist_ok=True)
+        for part in ("tmp", "new", "cur"):  # a Maildir's three folders
+            (MAIL_DIR / part).mkdir(parents=True, exist_ok=True)
         children.append(subprocess.Popen(
             [str(VENV / "bin" / "python"), "-m", "aiosmtpd", "-n", "-l",
              f"127.0.0.1:{MAIL_SINK_PORT}", "-c", "aiosmtpd.handlers.Mailbox",

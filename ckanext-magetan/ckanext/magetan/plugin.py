@@ -12,7 +12,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import (cli, language, packages, permissions,
+from ckanext.magetan import (cli, language, packages, permissions, web,
                              tableschema, visibility, workflow)
 from ckanext.magetan.tableschema import search as tableschema_search
 
@@ -28,6 +28,7 @@ class MagetanPlugin(p.SingletonPlugin, DefaultTranslation,
                     permissions.PortalPermissionLabels):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
+    p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
@@ -47,6 +48,14 @@ class MagetanPlugin(p.SingletonPlugin, DefaultTranslation,
         permissions.check_configuration(self)
         # /api/i18n/<lang> with this extension's translations.
         language.build()
+
+    # IMiddleware
+
+    def make_middleware(self, app: Any, config: CKANConfig) -> Any:
+        # the worker's jobs render e-mails in the portal's language: they
+        # need a request context of this app (web.request_context)
+        web.remember_app(app)
+        return app
 
     # IPackageController
 

@@ -96,6 +96,8 @@ def test_each_step_tells_whoever_acts_next(people, inbox):
     assert [m["to"] for m in inbox.messages] == [["pimpinan@magetan.test"]]
     assert "Angka Stunting" in inbox.messages[0]["subject"]
     assert "/tugas-saya" in inbox.messages[0]["body"]
+    # in the portal's language, though the worker serves no request
+    assert inbox.messages[0]["body"].startswith("Yth. ")
 
     step(people["pimpinan"], dataset, "approve_opd")
     assert notices(people["kasi"])["unread"] == 1

@@ -50,7 +50,7 @@ def test_the_reviewer_of_each_state_comments(people, draft, state):
                    verdict="tidak_sesuai", feedback="Satuan harus 'jiwa'.")
     assert made["target_label"] and made["state"] == state
     assert made["round"] == 1
-    assert made["role"] in (REVIEWERS[state], "pimpinan")
+    assert made["role"] == REVIEWERS[state]
     others = {"pengelola", "member", "stranger"} | {
         who for who in ("pimpinan", "staf", "kabid", "kadin")
         if who != REVIEWERS[state]}
@@ -110,10 +110,13 @@ def test_returned_comments_need_an_answer_before_resubmitting(people, draft):
     with pytest.raises(tk.ValidationError) as error:
         step(people["pengelola"], draft, "submit")
     assert "2" in str(error.value.error_dict["transition"])
-    for who in ("member", "kasi", "stranger"):
+    for who in ("member", "kasi"):
         with pytest.raises(tk.NotAuthorized):
             act(people[who], "magetan_review_comment_respond",
                 id=on_unit["id"], response="x")
+    with pytest.raises(tk.ObjectNotFound):
+        act(people["stranger"], "magetan_review_comment_respond",
+            id=on_unit["id"], response="x")
 
     act(people["pengelola"], "magetan_review_comment_respond",
         id=on_unit["id"], response="Satuan diganti 'jiwa'.")
@@ -155,17 +158,29 @@ def test_a_later_comment_on_the_same_item_replaces_the_earlier(people, draft):
 
 
 @pytest.mark.parametrize("bad", ["0", -1, 2 ** 70, "1e3", True, None, "",
-                                 ["1"], "9" * 40])
+                                 ["1"], "9" * 40, "\u00b2", "\u2460", "   "])
 def test_odd_comment_numbers_are_refused(people, bad):
     with pytest.raises(tk.ValidationError):
         act(people["pengelola"], "magetan_review_comment_respond", id=bad,
             response="x")
 
 
-def test_an_unknown_comment_is_not_found(people):
+def test_an_unknown_comment_is_not_found(people, draft):
     with pytest.raises(tk.ObjectNotFound):
         act(people["pengelola"], "magetan_review_comment_respond",
-            id=123456789, response="x")
+            id="123456789", response="x")
+    walk_to(people, draft, "opd_review")
+    made = comment(people["pimpinan"], draft, field="unit",
+                   verdict="tidak_sesuai", feedback="Salah")
+    step(people["pimpinan"], draft, "reject", reason="x")
+    # a comment on a version one may not see is not found either
+    for who in (None, people["stranger"]):
+        with pytest.raises(tk.ObjectNotFound):
+            act(who, "magetan_review_comment_respond", id=str(made["id"]),
+                response="x")
+    with pytest.raises(tk.ValidationError):
+        act(people["pengelola"], "magetan_review_comment_respond",
+            id=str(made["id"]), response="   ")
 
 
 def test_a_comment_is_kept_as_written(people, draft):
@@ -199,8 +214,9 @@ def test_only_the_opd_walidata_and_sysadmins_read_comments(people, draft):
     # published: still internal, never for the public
     walk_to(people, draft, "published")
     assert listed(people["member"], draft)["comments"]
-    with pytest.raises(tk.NotAuthorized):
-        listed(None, draft)
+    for who in (None, people["stranger"]):
+        with pytest.raises(tk.NotAuthorized):
+            listed(who, draft)
     assert act(None, "package_show", id=draft["id"])
 
 

@@ -388,6 +388,9 @@ PAGES: dict[str, tuple[Callable[..., bool],
     "dataset page": (lambda w, p, d, app: _page(w, p, d, app), entitled),
     "file download by URL": (_download, entitled),
     "Atom feed": (_feed, public_only),
+    # CKAN's featured group and organization (group_show with ignore_auth)
+    "home page": (lambda w, p, d, app: f"/indikator/{d['name']}\"" in app.get(
+        "/", headers=_headers(w, p)).body, never_unentitled),
     "organization page": (_listing("organization"), indexed),
     "group page": (_listing("group"), indexed),
 }
@@ -411,7 +414,8 @@ def test_leak_matrix(world, channel, persona):
 def test_leak_matrix_pages(world, channel, persona, app):
     probe, expected = PAGES[channel]
     wrong = {state: seen for state, dataset in world["datasets"].items()
-             if (seen := probe(world, persona, dataset, app))
+             if expected(state, persona) is not None
+             and (seen := probe(world, persona, dataset, app))
              != expected(state, persona)}
     assert wrong == {}, f"{channel} as {persona}: seen≠entitled in {wrong}"
 
@@ -439,3 +443,16 @@ def test_counts_count_what_the_person_may_see(world, persona, app):
         body = _listing_body(world, persona, kind, app)
         counts[f"{kind} page"] = body.count('class="dataset-item')
     assert counts == {name: wanted for name in counts}, persona
+
+
+def test_featured_groups_show_only_published_datasets(world):
+    """CKAN's home page asks group_show/organization_show for featured
+    groups with ignore_auth and no user: the count and datasets are the
+    public's."""
+    for action, key in (("organization_show", "org"),
+                        ("group_show", "group")):
+        shown = helpers.call_action(
+            action, context={"ignore_auth": True, "limits": {"packages": 20}},
+            id=world[key]["id"], include_datasets=True)
+        assert shown["package_count"] == 1
+        assert [d["name"] for d in shown["packages"]] == ["leak-published"]

@@ -135,7 +135,16 @@ def leave_review(name: str, org: str, review: dict[str, Any]) -> bool:
     package = model.Package.get(name)
     if package is None or review_package.rows(package.id):
         return False
-    reviewer = LocalCKAN(username=review["by"].format(org=org))
+    reviewer_name = review["by"].format(org=org)
+    reviewer = LocalCKAN(username=reviewer_name)
+    state = workflow.state_of(package.id)
+    # a demo portal someone has worked on: leave versions that moved alone
+    if review.get("returned"):
+        if state != workflow.DRAFT:
+            return False
+    elif review_package.reviewer_role(
+            model.User.get(reviewer_name), package, state or "") is None:
+        return False
     if review.get("returned"):
         LocalCKAN(username=f"pengelola-{org}").action \
             .magetan_workflow_transition(id=name, transition="submit")

@@ -9,15 +9,21 @@ from ckan import model
 from ckan.lib import mailer
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import notifications, workflow
+from ckanext.magetan import notifications, web, workflow
 from ckanext.magetan.notifications.tables import notification
 
 log = logging.getLogger(__name__)
 
 
 def send_emails(ids: list[int]) -> None:
-    """Send the e-mail of each notification not sent yet; a failure is
-    recorded on the notification, and the job fails after trying all."""
+    """Send the e-mail of each notification not sent yet, in the portal's
+    language; a failure is recorded on the notification, and the job fails
+    after trying all."""
+    with web.request_context():
+        _send(ids)
+
+
+def _send(ids: list[int]) -> None:
     failed = []
     rows = model.Session.execute(
         sa.select(notification).where(notification.c.id.in_(ids),

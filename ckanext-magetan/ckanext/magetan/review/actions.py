@@ -9,7 +9,7 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.magetan import review, workflow
+from ckanext.magetan import entities, review, workflow
 from ckanext.magetan.review import schema
 from ckanext.magetan.review.tables import comment
 
@@ -116,8 +116,8 @@ def magetan_review_comment_respond(context: Context,
     is back in ``draft``; it may be rewritten until the version is
     submitted again.
 
-    :param id: the comment's number
-    :type id: integer
+    :param id: the comment's number (as text, like every ``id``)
+    :type id: string
     :param response: what the OPD did, or why it disagrees
     :type response: string
     :returns: the comment
@@ -128,7 +128,9 @@ def magetan_review_comment_respond(context: Context,
         sa.select(comment).where(comment.c.id == data["id"])
     ).mappings().first()
     package = model.Package.get(found["package_id"]) if found else None
-    if found is None or package is None or package.state == "deleted":
+    # a comment on a version the caller may not see does not exist for them
+    if found is None or package is None or package.state == "deleted" \
+            or not entities.may_read(context, "package_show", package.id):
         raise tk.ObjectNotFound(tk._("Comment not found"))
     tk.check_access("magetan_review_comment_respond", context,
                     {"id": package.id})

@@ -1,6 +1,7 @@
 """Parameters of the review actions."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ckan.plugins import toolkit as tk
@@ -23,7 +24,7 @@ def comment_id(value: Any) -> Any:
     """A comment's number (a positive integer, as text or a number)."""
     if isinstance(value, bool):
         raise tk.Invalid(tk._("Give a comment's number."))
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,19}", value.strip()):
         value = int(value.strip())
     if not isinstance(value, int) or not 0 < value <= MAX_ID:
         raise tk.Invalid(tk._("Give a comment's number."))
@@ -45,8 +46,9 @@ def comment_schema() -> Schema:
 
 def respond_schema() -> Schema:
     not_empty = tk.get_validator("not_empty")
+    # text strips before not_empty looks: blank is empty
     return {"id": [not_empty, comment_id],
-            "response": [not_empty, text]}
+            "response": [text, not_empty]}
 
 
 def list_schema() -> Schema:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import re
+
+import sqlalchemy as sa
 from flask import Blueprint, request
 
 from ckan import model
 from ckan.plugins import toolkit as tk
 
 from ckanext.magetan import web
+from ckanext.magetan.review.tables import comment as comment_table
 
 review_pages = Blueprint("magetan_review", __name__)
 
@@ -53,12 +57,23 @@ def comment(id: str) -> Any:
     return _back(id)
 
 
+def _version_of(comment_id: str) -> str | None:
+    """The version a comment (by its number in the URL) is on."""
+    if not re.fullmatch(r"[0-9]{1,18}", comment_id):
+        return None
+    return model.Session.execute(
+        sa.select(comment_table.c.package_id)
+        .where(comment_table.c.id == int(comment_id))).scalar()
+
+
 @review_pages.route("/dataset/<id>/review/<comment_id>/response",
                     methods=["POST"])
 def respond(id: str, comment_id: str) -> Any:
     """The OPD's answer to one comment."""
     if not tk.current_user.is_authenticated:
         return tk.abort(403, tk._("Log in to review this version."))
+    if _version_of(comment_id) != getattr(model.Package.get(id), "id", ""):
+        return tk.abort(404, tk._("Comment not found"))
     _run("magetan_review_comment_respond",
          {"id": comment_id, "response": request.form.get("response", "")},
          tk._("Your answer is recorded."))

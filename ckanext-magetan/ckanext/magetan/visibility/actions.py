@@ -110,7 +110,9 @@ def _with_visible_datasets(found: dict[str, Any], context: Context
     Walidata, who read every OPD's unpublished versions, get the count
     that the organization's page shows them.
     """
-    if "package_count" not in found:
+    if "package_count" not in found or "dataset_counts" in context:
+        # organization_list/group_list give counts from one search as the
+        # caller already (context["dataset_counts"])
         return found
     group = model.Group.get(found["id"])
     if group is None:
@@ -126,10 +128,12 @@ def _with_visible_datasets(found: dict[str, Any], context: Context
             del query["rows"]
         else:
             query["rows"] = limit
+    # always as the caller, never with ignore_auth (which drops the labels):
+    # CKAN's featured groups on the home page call with ignore_auth
     searched = tk.get_action("package_search")(
         {"user": context.get("user") or "",
          "auth_user_obj": context.get("auth_user_obj"),
-         "ignore_auth": bool(context.get("ignore_auth"))}, query)
+         "ignore_auth": False}, query)
     found["package_count"] = searched["count"]
     if with_datasets:
         found["packages"] = searched["results"]

@@ -14,7 +14,7 @@ MAX_RELEASE_AHEAD = dt.timedelta(days=3653)
 
 
 def text(value: Any) -> Any:
-    """Text without NUL bytes or control characters, at most MAX_REASON long,
+    """Text without NUL bytes (inputs.problem), at most MAX_REASON long,
     stripped."""
     if value is tk.missing or value is None:
         return value
