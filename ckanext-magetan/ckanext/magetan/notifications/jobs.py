@@ -37,14 +37,11 @@ def _send(ids: list[int]) -> None:
             error = "no e-mail address"
         else:
             text = notifications.message(row)
-            body = "\n\n".join(part for part in (
-                tk._("Hello {name},").format(
-                    name=user.fullname or user.name),
-                text["text"],
-                f"{site}{text['url']}" if text["url"] else "",
-                tk._("This message was sent by the SOP workflow of the "
-                     "portal; your tasks are at {url}.").format(
-                         url=f"{site}/tugas-saya")) if part)
+            body = tk.render("emails/magetan_notification.txt", {
+                "name": user.fullname or user.name,
+                "text": text["text"],
+                "url": f"{site}{text['url']}" if text["url"] else "",
+                "tasks_url": f"{site}/tugas-saya"})
             try:
                 mailer.mail_user(user, text["subject"], body)
             except mailer.MailerException as exc:
