@@ -123,6 +123,8 @@ def test_walk_the_sop_in_the_browser(sop, live_portal, page, tmp_path):
 
 def test_a_revision_walks_the_sop_while_the_public_keeps_the_old(
         sop, live_portal, page):
+    """Continues the walk above: it revises the indicator that test
+    published (the module's data is shared)."""
     log_in(page, live_portal, "pengelola")
     page.goto(f"{live_portal}/indikator/angka-stunting")
     start = page.locator("details[data-transition=start_revision]")

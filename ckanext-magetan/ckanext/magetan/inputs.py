@@ -92,3 +92,13 @@ def strict_boolean(value: Any) -> Any:
     if isinstance(value, str) and value.strip().lower() in TRUE + FALSE:
         return value.strip().lower() in TRUE
     raise tk.Invalid(tk._("Must be true or false."))
+
+
+def validated(data_dict: Any, schema: dict[str, Any], context: Context
+              ) -> dict[str, Any]:
+    """An action's parameters checked by a navl ``schema``; a
+    ValidationError with every problem otherwise."""
+    data, errors = tk.navl_validate(dict(data_dict or {}), schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data

@@ -2,7 +2,6 @@
 conflicts and the audit trail."""
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from typing import Any
 

@@ -9,20 +9,12 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.magetan import entities, review, workflow
+from ckanext.magetan import entities, inputs, review, workflow
 from ckanext.magetan.review import schema
 from ckanext.magetan.review.tables import comment
 
 __all__ = ["magetan_review_comment_create", "magetan_review_comment_respond",
            "magetan_review_list"]
-
-
-def _validated(data_dict: DataDict, sch: Any, context: Context
-               ) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _package(id_or_name: str) -> model.Package:
@@ -69,7 +61,7 @@ def magetan_review_comment_create(context: Context,
     :returns: the comment
     :rtype: dictionary
     """
-    data = _validated(data_dict, schema.comment_schema(), context)
+    data = inputs.validated(data_dict, schema.comment_schema(), context)
     package = _package(data["id"])
     tk.check_access("magetan_review_comment_create", context,
                     {"id": package.id})
@@ -123,7 +115,7 @@ def magetan_review_comment_respond(context: Context,
     :returns: the comment
     :rtype: dictionary
     """
-    data = _validated(data_dict, schema.respond_schema(), context)
+    data = inputs.validated(data_dict, schema.respond_schema(), context)
     found = model.Session.execute(
         sa.select(comment).where(comment.c.id == data["id"])
     ).mappings().first()
@@ -208,7 +200,7 @@ def magetan_review_list(context: Context,
         resources a reviewer may comment on now)
     :rtype: dictionary
     """
-    data = _validated(data_dict, schema.list_schema(), context)
+    data = inputs.validated(data_dict, schema.list_schema(), context)
     package = _package(data["id"])
     tk.check_access("magetan_review_list", context, {"id": package.id})
     user = _user(context)

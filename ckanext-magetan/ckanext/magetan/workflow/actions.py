@@ -13,7 +13,7 @@ from ckan.plugins import plugin_loaded
 from ckan.plugins import toolkit as tk
 from ckan.types import Action, Context, DataDict
 
-from ckanext.magetan import entities, workflow
+from ckanext.magetan import entities, inputs, workflow
 from ckanext.magetan.workflow import tables as wm
 from ckanext.magetan.workflow import revisions, schema
 
@@ -29,14 +29,6 @@ __all__ = [
 # keys of package_show that the workflow writes; an update may repeat them
 # unchanged (a client sending back what it read), never change them
 SHOWN_KEYS = ("workflow_state", "workflow_state_label", "revision_of")
-
-
-def _validated(data_dict: DataDict, sch: Any, context: Context
-               ) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _package(id_or_name: str, deleted: bool = False) -> model.Package:
@@ -92,7 +84,7 @@ def magetan_workflow_transition(context: Context,
     :returns: the workflow as ``magetan_workflow_show`` gives it
     :rtype: dictionary
     """
-    data = _validated(data_dict, schema.transition_schema(), context)
+    data = inputs.validated(data_dict, schema.transition_schema(), context)
     package = _package(data["id"])
     tk.check_access("magetan_workflow_transition", context,
                     {"id": package.id, "transition": data["transition"]})
@@ -321,7 +313,7 @@ def magetan_workflow_show(context: Context,
     :type id: string
     :rtype: dictionary
     """
-    data = _validated(data_dict, schema.show_schema(), context)
+    data = inputs.validated(data_dict, schema.show_schema(), context)
     package = _package(data["id"], deleted=True)
     tk.check_access("magetan_workflow_show", context, {"id": package.id})
     current = workflow.row(package.id)
@@ -387,7 +379,7 @@ def magetan_workflow_revision_start(context: Context,
     :returns: the revision's workflow, as ``magetan_workflow_show`` gives it
     :rtype: dictionary
     """
-    data = _validated(data_dict, schema.revision_schema(), context)
+    data = inputs.validated(data_dict, schema.revision_schema(), context)
     public = _package(data["id"])
     tk.check_access("magetan_workflow_revision_start", context,
                     {"id": public.id})
@@ -443,7 +435,7 @@ def magetan_task_list(context: Context,
         "since", "blocked_by_segregation"}]}]}``
     :rtype: dictionary
     """
-    data = _validated(data_dict, schema.task_list_schema(), context)
+    data = inputs.validated(data_dict, schema.task_list_schema(), context)
     tk.check_access("magetan_task_list", context, data)
     user = _user(context)
     if user is None:
@@ -526,7 +518,7 @@ def magetan_role_assign(context: Context,
     :returns: the user's roles, as ``magetan_role_list`` gives them
     :rtype: dictionary
     """
-    data = _validated(data_dict, schema.role_schema(), context)
+    data = inputs.validated(data_dict, schema.role_schema(), context)
     tk.check_access("magetan_role_assign", context, data)
     user = _role_user(data["user"])
     by = _user(context)
@@ -552,7 +544,7 @@ def magetan_role_revoke(context: Context,
     :type role: string
     :rtype: dictionary
     """
-    data = _validated(data_dict, schema.role_schema(), context)
+    data = inputs.validated(data_dict, schema.role_schema(), context)
     tk.check_access("magetan_role_revoke", context, data)
     user = _role_user(data["user"])
     by = _user(context)
@@ -585,7 +577,7 @@ def magetan_role_list(context: Context, data_dict: DataDict
         "granted_by"}]``
     :rtype: list of dictionaries
     """
-    data = _validated(data_dict, schema.role_list_schema(), context)
+    data = inputs.validated(data_dict, schema.role_list_schema(), context)
     tk.check_access("magetan_role_list", context, data)
     query = (sa.select(wm.role, model.User.name, model.User.fullname)
              .join(model.User, model.User.id == wm.role.c.user_id)
