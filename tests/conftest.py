@@ -1,14 +1,17 @@
 """Fixtures shared by the ckanext-magetan test suite."""
 from __future__ import annotations
 
+import http.server
+import threading
 import uuid
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins as plugins
+from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
 
@@ -45,6 +48,71 @@ def module_db(reset_db, migrate_db_for):
     _reset(reset_db, migrate_db_for)
     yield
     plugins.unload_all()
+
+
+class TableServer:
+    """Files served over HTTP on 127.0.0.1, as an OPD's own server serves
+    the tables its resources link to."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[bytes, str]] = {}
+        files = self.files
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                found = files.get(self.path)
+                if found is None:
+                    self.send_error(404)
+                    return
+                content, content_type = found
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                      Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       daemon=True)
+        self.thread.start()
+
+    def add(self, content: bytes, name: str = "tabel.csv",
+            content_type: str = "text/csv") -> str:
+        """Serve ``content``; its URL (unique, ending in ``name``)."""
+        path = f"/{uuid.uuid4().hex}/{name}"
+        self.files[path] = (content, content_type)
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{path}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def _table_server() -> Iterator[TableServer]:
+    server = TableServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def table_server(_table_server: TableServer, ckan_config: Any,
+                 monkeypatch: pytest.MonkeyPatch) -> TableServer:
+    """A server of linked tables; validation may fetch from it although it
+    is on this machine (a private address, refused by default)."""
+    monkeypatch.setitem(ckan_config,
+                        "ckanext.magetan.validation.allow_private_urls", True)
+    return _table_server
+
+
+def run_worker() -> None:
+    """What `ckan jobs worker` does, until the queue is empty."""
+    jobs.Worker().work(burst=True)
 
 
 @pytest.fixture
@@ -92,7 +160,11 @@ def indikator(org: dict[str, Any], **fields: Any) -> dict[str, Any]:
 
 
 def publish(dataset: dict[str, Any]) -> dict[str, Any]:
-    """Import ``dataset`` as published (a sysadmin's recorded step)."""
+    """Import ``dataset`` as published (a sysadmin's recorded step), once
+    the worker has validated its linked tables."""
+    from tests.sop import settle_validation
+
+    settle_validation(dataset)
     helpers.call_action(
         "magetan_workflow_transition",
         context={"user": _site_user(), "ignore_auth": False},

@@ -22,6 +22,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -47,6 +48,15 @@ DOMAINS = (Domain("ckanext-magetan", SOURCE / "magetan"),
            Domain("ckanext-pgindex", SOURCE / "pgindex"))
 
 
+def _translated(message: Any) -> bool:
+    """A message with a text (for a plural message: in any form)."""
+    if not message.id or message.fuzzy:
+        return False
+    if isinstance(message.string, (list, tuple)):
+        return any(message.string)
+    return bool(message.string)
+
+
 def merged_catalogue(domain: Domain, locale: str) -> Catalog:
     """The plugin's messages over its CKAN supplement, for ``locale``."""
     with open(domain.i18n / locale / "LC_MESSAGES" / f"{domain.name}.po",
@@ -57,10 +67,10 @@ def merged_catalogue(domain: Domain, locale: str) -> Catalog:
     if supplement_path.exists():
         with open(supplement_path, "rb") as f:
             for message in read_po(f, locale=locale):
-                if message.id and message.string and not message.fuzzy:
+                if _translated(message):
                     merged[message.id] = message
     for message in own:
-        if message.id and message.string and not message.fuzzy:
+        if _translated(message):
             merged[message.id] = message
     for message in merged:
         if isinstance(message.id, (list, tuple)):

@@ -1,10 +1,14 @@
 """A person searches and filters datasets on /dataset in a real browser."""
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
 import ckan.plugins as plugins
+from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
 from tests.conftest import indikator
@@ -12,22 +16,43 @@ from tests.conftest import indikator
 pytestmark = pytest.mark.browser
 
 
+def xlsx() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["tahun", "produksi"])
+    book.active.append([2024, 3100])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
-def datasets(module_db):
+def datasets(module_db, _table_server):
     plugins.load_all()
-    dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
-    dispertan = factories.Organization(name="dispertan",
-                                       title="Dinas Pertanian")
-    indikator(dispertan, name="produksi-padi", title="Produksi Padi",
-              tags=[{"name": "padi"}],
-              resources=[{"url": "http://example.com/a.csv", "format": "CSV"}])
-    indikator(dispertan, name="produksi-jagung", title="Produksi Jagung",
-              tags=[{"name": "jagung"}],
-              resources=[{"url": "http://example.com/b.xlsx",
-                          "format": "XLSX"}])
-    indikator(dinkes, name="prevalensi-stunting",
-              title="Prevalensi Balita Stunting", tags=[{"name": "gizi"}])
-    indikator(dinkes, name="rahasia", title="Produksi Rahasia", private=True)
+    # the linked tables are on this machine: let the validation fetch them
+    key = "ckanext.magetan.validation.allow_private_urls"
+    previous = tk.config.get(key)
+    tk.config[key] = True
+    try:
+        dinkes = factories.Organization(name="dinkes", title="Dinas Kesehatan")
+        dispertan = factories.Organization(name="dispertan",
+                                           title="Dinas Pertanian")
+        indikator(dispertan, name="produksi-padi", title="Produksi Padi",
+                  tags=[{"name": "padi"}],
+                  resources=[{"url": _table_server.add(
+                      b"tahun,produksi\n2024,16200\n", "a.csv"),
+                      "format": "CSV"}])
+        indikator(dispertan, name="produksi-jagung", title="Produksi Jagung",
+                  tags=[{"name": "jagung"}],
+                  resources=[{"url": _table_server.add(
+                      xlsx(), "b.xlsx", "application/vnd.openxmlformats-"
+                      "officedocument.spreadsheetml.sheet"),
+                              "format": "XLSX"}])
+        indikator(dinkes, name="prevalensi-stunting",
+                  title="Prevalensi Balita Stunting", tags=[{"name": "gizi"}])
+        indikator(dinkes, name="rahasia", title="Produksi Rahasia",
+                  private=True)
+    finally:
+        tk.config[key] = previous
     plugins.unload_all()
 
 

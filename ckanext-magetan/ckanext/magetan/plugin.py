@@ -13,7 +13,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckan.plugins import toolkit as tk
 
 from ckanext.magetan import (cli, language, packages, permissions, web,
-                             tableschema, visibility, workflow)
+                             tableschema, validation, visibility, workflow)
 from ckanext.magetan.tableschema import search as tableschema_search
 
 
@@ -74,9 +74,17 @@ class MagetanPlugin(p.SingletonPlugin, DefaultTranslation,
         if p.plugin_loaded("activity"):
             visibility.hide_activities([entity.id])
 
+    def after_dataset_create(self, context: Any,
+                             pkg_dict: dict[str, Any]) -> None:
+        validation.mark_changed(pkg_dict["id"])
+
+    def after_dataset_update(self, context: Any,
+                             pkg_dict: dict[str, Any]) -> None:
+        validation.mark_changed(pkg_dict["id"])
+
     def after_dataset_show(self, context: Any,
                            pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return workflow.show_state(pkg_dict)
+        return validation.annotate(workflow.show_state(pkg_dict))
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return tableschema_search.index_columns(
@@ -93,3 +101,11 @@ class MagetanPlugin(p.SingletonPlugin, DefaultTranslation,
     def before_resource_update(self, context: Any, current: dict[str, Any],
                                resource: dict[str, Any]) -> None:
         tableschema.prepare(resource, current)
+
+    def after_resource_create(self, context: Any,
+                              resource: dict[str, Any]) -> None:
+        validation.after_save(resource)
+
+    def after_resource_update(self, context: Any,
+                              resource: dict[str, Any]) -> None:
+        validation.after_save(resource)

@@ -66,6 +66,20 @@ def test_demo_load_is_complete_and_idempotent(cli, search):
             "package_show", id=dataset["id"])["resources"][0]
         described = [f for f in resource["schema"]["fields"] if "unit" in f]
         assert described and all(f["title"] for f in described)
+    for dataset in everything["results"]:
+        for resource in dataset["resources"]:
+            assert resource["url_type"] == "upload"
+            assert resource["validation_status"] == "success", dataset["name"]
+    for name, faults in spec["faulty_tables"].items():
+        draft = helpers.call_action("package_show", id=name)
+        assert draft["workflow_state"] == "draft"
+        resource = draft["resources"][0]
+        assert resource["validation_status"] == "failure"
+        report = helpers.call_action("resource_validation_show",
+                                     resource_id=resource["id"])["report"]
+        found = {(e["rowNumber"], e["fieldName"])
+                 for e in report["tasks"][0]["errors"]}
+        assert found == {(f["row"] + 1, f["column"]) for f in faults}
     admin = model.User.get("admin")
     assert admin is not None and admin.sysadmin
     for user in spec["users"]:

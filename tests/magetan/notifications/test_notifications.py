@@ -15,7 +15,7 @@ from ckan.lib import jobs
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
-from tests.conftest import indikator
+from tests.conftest import indikator, run_worker
 from tests.sop import FORUM, act, future, step
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_queues")
@@ -57,11 +57,6 @@ def inbox():
 def clean_queues():
     for queue in jobs.get_all_queues():
         queue.empty()
-
-
-def run_worker() -> None:
-    """What `ckan jobs worker` does, until the queue is empty."""
-    jobs.Worker().work(burst=True)
 
 
 @pytest.fixture

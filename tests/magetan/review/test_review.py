@@ -11,7 +11,7 @@ import ckan.model as model
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
-from tests.conftest import indikator
+from tests.conftest import indikator, run_worker
 from tests.sop import act, make_people, step, walk_to
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -23,10 +23,12 @@ def people() -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture
-def draft(people) -> dict[str, Any]:
+def draft(people, table_server) -> dict[str, Any]:
     dataset = indikator(people["org"], private=True)
     act(people["pengelola"], "resource_create", package_id=dataset["id"],
-        name="Tabel 2024", url="https://example.org/t.csv", format="CSV")
+        name="Tabel 2024", format="CSV",
+        url=table_server.add(b"tahun,jumlah\n2024,12\n", "t.csv"))
+    run_worker()
     return act(people["pengelola"], "package_show", id=dataset["id"])
 
 

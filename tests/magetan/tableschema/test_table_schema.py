@@ -54,6 +54,10 @@ class TestCheck:
         ({"fields": [{"name": "a"}, {"name": "a"}]}, "a is used twice"),
         ({"fields": [{"name": "a", "unit": 5}]}, "unit must be text"),
         ({"fields": [{"name": "a", "type": "integr"}]}, "integr"),
+        ({"fields": [{"name": "a", "codelist": "provinsi"}]},
+         "provinsi is not a code list"),
+        ({"fields": [{"name": "a", "codelist": ["desa"]}]},
+         "is not a code list"),
     ])
     def test_problems_are_named(self, value, expected):
         with pytest.raises(table_schema.TableSchemaError) as error:
@@ -69,6 +73,10 @@ class TestInfer:
         assert list(schema) == ["kode_kecamatan", "kecamatan", "tahun",
                                 "jumlah_penduduk", "kepadatan"]
         assert schema["kecamatan"]["type"] == "string"
+        # region columns point at their code lists, for the validation
+        assert schema["kode_kecamatan"]["codelist"] == "kecamatan:bps"
+        assert schema["kecamatan"]["codelist"] == "kecamatan:nama"
+        assert "codelist" not in schema["tahun"]
         assert schema["jumlah_penduduk"]["type"] == "integer"
         assert schema["kepadatan"] == {"name": "kepadatan", "type": "number",
                                        "decimalChar": ",", "groupChar": "."}
@@ -176,6 +184,10 @@ class TestResourceApi:
         schema = fields(resource["schema"])
         assert schema["tahun"] == given["fields"][0]
         assert schema["kecamatan"]["type"] == "string"
+        # region columns point at their code lists, for the validation
+        assert schema["kode_kecamatan"]["codelist"] == "kecamatan:bps"
+        assert schema["kecamatan"]["codelist"] == "kecamatan:nama"
+        assert "codelist" not in schema["tahun"]
 
     def test_new_file_keeps_described_columns(self, editor,
                                               create_with_upload):
@@ -282,6 +294,8 @@ class TestResourcePages:
         assert page.select_one("[name=schema-fields-4-name]")["value"] == \
             "kepadatan"
         assert page.select_one("[name=schema-fields-5-name]")["value"] == ""
+        assert page.select_one("[name=schema-fields-1-codelist] "
+                               "option[selected]")["value"] == "kecamatan:nama"
         form = {i["name"]: i.get("value", "") for i in page.select(
             "form#resource-edit input[name]") if i.get("type") != "file"}
         for select in page.select("form#resource-edit select[name]"):
@@ -364,10 +378,12 @@ def test_columns_of_a_private_table_stay_private(app, create_with_upload):
 class TestColumnsAreSearchable:
     """res_columns: the names and titles of a resource's Table Schema."""
 
-    def test_column_names_and_titles_find_the_indicator(self, search):
+    def test_column_names_and_titles_find_the_indicator(self, search,
+                                                         table_server):
         org = factories.Organization()
+        url = table_server.add(b"luas_tanam\n12.5\n", "jagung.csv")
         indikator(org, name="produksi-jagung", resources=[{
-            "url": "http://example.com/jagung.csv", "format": "CSV",
+            "url": url, "format": "CSV",
             "schema": {"fields": [{"name": "luas_tanam", "type": "number",
                                    "title": "Luas Tanam Jagung Hibrida"}]}}])
         indikator(org, name="lain")

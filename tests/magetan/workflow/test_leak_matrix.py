@@ -60,6 +60,12 @@ def internal(state: str, persona: str) -> bool:
         "own_member", "own_editor", "own_admin", *WALIDATA, "sysadmin")
 
 
+def alive(state: str, persona: str) -> bool:
+    """Validation results: as ``entitled``, but a deleted dataset's tables
+    have none to show, to anyone."""
+    return state != "deleted" and entitled(state, persona)
+
+
 def public_only(state: str, persona: str) -> bool:
     """Channels that list published datasets only, to everyone."""
     return state == "published"
@@ -306,6 +312,25 @@ def _package_activities(world, persona, dataset) -> bool:
         return False
 
 
+def _validation(world, persona, dataset) -> bool:
+    try:
+        found = _call(world, persona, "resource_validation_show",
+                      resource_id=dataset["resources"][0]["id"])
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    assert found["status"] == "success"
+    return True
+
+
+def _validation_page(world, persona, dataset, app) -> bool:
+    resource = dataset["resources"][0]
+    response = app.get(
+        f"/dataset/{dataset['id']}/resource/{resource['id']}/validation",
+        headers=_headers(world, persona), status=None)
+    assert response.status_code in (200, 403, 404), response.status_code
+    return response.status_code == 200
+
+
 def _download(world, persona, dataset, app) -> bool:
     resource = dataset["resources"][0]
     response = app.get(
@@ -369,6 +394,7 @@ CHANNELS: dict[str, tuple[Callable[..., bool],
     "member_list": (_member_list, indexed),
     "member_list of a group": (_group_member_list, indexed),
     "magetan_review_list": (_review, internal),
+    "resource_validation_show": (_validation, alive),
     "package_activity_list": (_package_activities, entitled),
     "organization_activity_list": (
         # CKAN leaves private datasets out of organization streams
@@ -387,6 +413,7 @@ PAGES: dict[str, tuple[Callable[..., bool],
                        Callable[[str, str], Optional[bool]]]] = {
     "dataset page": (lambda w, p, d, app: _page(w, p, d, app), entitled),
     "file download by URL": (_download, entitled),
+    "validation report page": (_validation_page, alive),
     "Atom feed": (_feed, public_only),
     # CKAN's featured group and organization (group_show with ignore_auth)
     "home page": (lambda w, p, d, app: f"/indikator/{d['name']}\"" in app.get(

@@ -77,7 +77,7 @@ def test_a_revision_in_review_never_changes_what_the_public_sees(
     assert file_of(copy["resources"][0]) == OLD_CSV
     # the OPD edits the copy: metadata and a new file
     act(people["pengelola"], "package_patch", id=revision["id"],
-        notes="Versi kedua")
+        notes="Versi kedua", reference_period="2020-2025")
     helpers.call_action(
         "resource_patch", context={"user": people["pengelola"]["name"]},
         id=copy["resources"][0]["id"],

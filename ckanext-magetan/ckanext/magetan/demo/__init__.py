@@ -14,11 +14,10 @@ import logging
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 import yaml
 from ckanapi import LocalCKAN, NotFound
-from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
 from ckan.plugins import toolkit as tk
@@ -115,7 +114,8 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
         if _exists(admin, "package", item["name"]):
             continue
         progress(f"dataset {item['name']}")
-        _create_dataset(admin, item, catalogue["years"], org_titles)
+        _create_dataset(admin, item, catalogue["years"], org_titles,
+                        (spec.get("faulty_tables") or {}).get(item["name"]))
         walk(item["name"], item["org"],
              spec.get("workflow", {}).get(item["name"], "published"))
         summary.datasets += 1
@@ -258,8 +258,9 @@ def _ensure_user(api: LocalCKAN, user: dict[str, Any]) -> bool:
 
 
 def _create_dataset(api: LocalCKAN, item: dict[str, Any], years: list[int],
-                    org_titles: dict[str, str]) -> None:
-    csv_text = table_csv(item, years)
+                    org_titles: dict[str, str],
+                    faults: Optional[list[dict[str, Any]]] = None) -> None:
+    csv_text = with_faults(table_csv(item, years), faults or [])
     dataset = api.action.package_create(
         type="indikator",
         name=item["name"],
@@ -279,8 +280,9 @@ def _create_dataset(api: LocalCKAN, item: dict[str, Any], years: list[int],
                      "Nilai demo, bukan statistik resmi."),
         format="CSV",
         schema=table_schema_of(item),
-        upload=FileStorage(io.BytesIO(csv_text.encode("utf-8")),
-                           filename=filename, content_type="text/csv"),
+        # ckanapi's LocalCKAN names an upload after a (name, file) tuple;
+        # a FileStorage it would rename after its form field (none)
+        upload=(filename, io.BytesIO(csv_text.encode("utf-8"))),
     )
 
 
@@ -340,17 +342,32 @@ def table_csv(item: dict[str, Any], years: list[int]) -> str:
     return out.getvalue()
 
 
+def with_faults(csv_text: str, faults: list[dict[str, Any]]) -> str:
+    """``csv_text`` with each fault's ``value`` in its ``column`` of data
+    row ``row`` (``faulty_tables`` in portal.yaml)."""
+    if not faults:
+        return csv_text
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    for fault in faults:
+        rows[fault["row"]][rows[0].index(fault["column"])] = fault["value"]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
 DIMENSIONS: dict[str, dict[str, str]] = {
     "tahun": {"title": "Tahun", "type": "year",
               "description": "Tahun keadaan data."},
     "kode_kecamatan": {
-        "title": "Kode kecamatan", "type": "string",
+        "title": "Kode kecamatan", "type": "string", "codelist": "kecamatan",
         "description": "Kode wilayah Kemendagri, mis. 35.20.06 (Magetan)."},
-    "kecamatan": {"title": "Kecamatan", "type": "string"},
+    "kecamatan": {"title": "Kecamatan", "type": "string",
+                  "codelist": "kecamatan:nama"},
     "kode_desa": {
-        "title": "Kode desa/kelurahan", "type": "string",
+        "title": "Kode desa/kelurahan", "type": "string", "codelist": "desa",
         "description": "Kode wilayah Kemendagri, mis. 35.20.07.1013."},
-    "desa": {"title": "Desa/kelurahan", "type": "string"},
+    "desa": {"title": "Desa/kelurahan", "type": "string",
+             "codelist": "desa:nama"},
     "bulan": {"title": "Bulan", "type": "integer",
               "description": "Nomor bulan: 1 = Januari ... 12 = Desember."},
 }

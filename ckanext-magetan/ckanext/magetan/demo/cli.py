@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from ckan.plugins import toolkit as tk
+
 from ckanext.magetan import demo
 
 __all__ = ["demo_group"]
@@ -16,7 +18,11 @@ def demo_group() -> None:
 @demo_group.command("load")
 def demo_load() -> None:
     """Create the demo OPDs, sectors, accounts and indicators (idempotent)."""
-    summary = demo.load(progress=lambda msg: click.echo(f"  {msg}"))
+    try:
+        summary = demo.load(progress=lambda msg: click.echo(f"  {msg}"))
+    except tk.ValidationError as error:
+        raise click.ClickException(
+            f"the demo data was refused: {error.error_dict}") from error
     click.secho(
         f"Demo data ready: {summary.users} accounts, {summary.organizations} "
         f"OPDs, {summary.groups} sectors and {summary.datasets} datasets "

@@ -24,15 +24,22 @@ import frictionless
 from ckan.lib import uploader
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import inputs
+from ckanext.magetan import codelists, inputs
+from ckanext.magetan.tableschema import reading
 
 # Formats frictionless can read, keyed by CKAN format or file extension.
-TABULAR_FORMATS = {"csv": "csv", "tsv": "tsv", "xlsx": "xlsx", "xls": "xls"}
+# (JSON is not among them: frictionless 5 reads JSON tables only with its
+# ``json`` extra, which this portal does not install.)
+TABULAR_FORMATS = {"csv": "csv", "tsv": "tsv", "xlsx": "xlsx", "xls": "xls",
+                   "ods": "ods"}
+# Formats read as text, whose encoding is detected.
+TEXT_FORMATS = ("csv", "tsv")
 # Field types offered in the form, in the order people pick them.
 FORM_TYPES = ("string", "integer", "number", "year", "date", "yearmonth",
               "datetime", "boolean", "any")
 # Column properties edited in the form, in table order.
-FORM_PROPERTIES = ("name", "title", "type", "unit", "description")
+FORM_PROPERTIES = ("name", "title", "type", "unit", "codelist",
+                   "description")
 TEXT_PROPERTIES = ("title", "unit", "description")
 # Type candidates for inference, most specific first.  Unlike frictionless'
 # defaults there is no geopoint (it swallows Indonesian decimal commas such
@@ -136,6 +143,14 @@ def check(value: Any) -> Optional[dict[str, Any]]:
                 messages.append(tk._(
                     "Column {name}: {property} must be text.").format(
                         name=name, property=prop))
+        system = field.get("codelist")
+        if system is not None and (not isinstance(system, str)
+                                   or system not in codelists.CODE_SYSTEMS):
+            messages.append(tk._(
+                "Column {name}: {codelist} is not a code list of the portal "
+                "(one of {known}).").format(
+                    name=name, codelist=str(system)[:100],
+                    known=", ".join(codelists.CODE_SYSTEMS)))
         for prop, limit in MAX_LENGTHS.items():
             if isinstance(field.get(prop), str) and len(field[prop]) > limit:
                 messages.append(tk._(
@@ -158,16 +173,23 @@ def check(value: Any) -> Optional[dict[str, Any]]:
     return descriptor
 
 
-def infer(source: str, format: str) -> dict[str, Any]:
+def infer(source: str, format: str,
+          dialect: Optional[dict[str, Any]] = None,
+          encoding: Optional[str] = None) -> dict[str, Any]:
     """A Table Schema inferred from the header and first rows of the table
-    in the file ``source``, checked as :func:`check` does."""
+    in the file ``source``, read with ``dialect`` and ``encoding``
+    (detected when not given), checked as :func:`check` does."""
     columns = column_count(source, format)
     if columns > MAX_COLUMNS:
         raise TableSchemaError([_too_many(columns)])
     detector = frictionless.Detector(field_type="any")
+    if encoding is None and format in TEXT_FORMATS:
+        encoding = reading.detect_encoding(source)
     try:
-        with frictionless.Resource(source, format=format,
-                                   detector=detector) as table:
+        with frictionless.Resource(
+                source, format=format, detector=detector, encoding=encoding,
+                dialect=frictionless.Dialect.from_descriptor(dialect or {})
+        ) as table:
             labels, fragment = table.labels, table.fragment
     except frictionless.FrictionlessException as error:
         raise TableSchemaError([tk._(
@@ -186,6 +208,14 @@ def infer(source: str, format: str) -> dict[str, Any]:
         if all(_blank(row[index] if index < len(row) else None)
                for row in fragment):
             field["type"] = "any"  # nothing to infer from
+    for index, field in enumerate(descriptor["fields"]):
+        # a column of region codes or names points at its code list, for
+        # the validation's check of every row
+        if field["type"] in ("string", "integer"):
+            system = codelists.system_of(
+                row[index] for row in fragment if index < len(row))
+            if system is not None:
+                field["codelist"] = system
     checked = check({"fields": descriptor["fields"]})
     assert checked is not None
     return checked
@@ -205,13 +235,16 @@ def column_count(path: str, format: str) -> int:
         if format == "xlsx":
             import openpyxl
 
-            workbook = openpyxl.load_workbook(path, read_only=True)
-            try:
-                sheet = workbook.worksheets[0]
-                first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-                return len(first)
-            finally:
-                workbook.close()
+            # a file, not its name: CKAN's storage paths have no extension
+            with open(path, "rb") as stream:
+                workbook = openpyxl.load_workbook(stream, read_only=True)
+                try:
+                    sheet = workbook.worksheets[0]
+                    first = next(sheet.iter_rows(max_row=1,
+                                                 values_only=True), ())
+                    return len(first)
+                finally:
+                    workbook.close()
         if format == "xls":
             import xlrd
 
@@ -225,9 +258,13 @@ def column_count(path: str, format: str) -> int:
     return 0
 
 
-def infer_upload(upload: Any, format: str) -> dict[str, Any]:
-    """Infer from a file being uploaded (a werkzeug ``FileStorage``), leaving
-    its stream where CKAN expects it to start."""
+def infer_upload(upload: Any, format: str,
+                 dialect: Optional[dict[str, Any]] = None,
+                 encoding: Optional[str] = None
+                 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dialect (``dialect``, or else one inferred) and the Table Schema
+    of a file being uploaded (a werkzeug ``FileStorage``), leaving its
+    stream where CKAN expects it to start."""
     stream = upload.stream
     stream.seek(0)
     with tempfile.NamedTemporaryFile(suffix=f".{format}") as copy:
@@ -240,7 +277,9 @@ def infer_upload(upload: Any, format: str) -> dict[str, Any]:
             shutil.copyfileobj(stream, copy)
         copy.flush()
         stream.seek(0)
-        return infer(copy.name, format)
+        if dialect is None:
+            dialect = reading.infer_dialect(copy.name, format, encoding)
+        return dialect, infer(copy.name, format, dialect, encoding)
 
 
 def stored_format(resource: dict[str, Any]) -> Optional[str]:
@@ -256,14 +295,19 @@ def infer_stored(resource: dict[str, Any]) -> dict[str, Any]:
     format = stored_format(resource)
     if not format:
         raise TableSchemaError([
-            tk._("Only CSV, TSV, XLS and XLSX files have a data structure.")
+            tk._("Only CSV, TSV, XLS, XLSX, ODS and JSON files have a data structure.")
             if resource.get("url_type") == "upload" else
             tk._("Only files uploaded to the portal can be read; this "
                  "resource is a link.")])
     path = uploader.get_resource_uploader(resource).get_path(resource["id"])
     if not os.path.exists(path):
         raise TableSchemaError([tk._("The uploaded file is missing.")])
-    return infer(path, format)
+    try:
+        dialect = reading.check_dialect(resource.get("dialect"))
+        encoding = reading.check_encoding(resource.get("encoding"))
+    except reading.DialectError as error:
+        raise TableSchemaError(error.messages)
+    return infer(path, format, dialect, encoding)
 
 
 def merge(given: Optional[dict[str, Any]],
@@ -296,6 +340,7 @@ def prepare(resource: dict[str, Any],
     them.  A file that cannot be read is left to the validation step.
     """
     pop_form_rows(resource)
+    reading.pop_dialect_form(resource)
     upload = resource.get("upload")
     if not getattr(upload, "filename", None) or not hasattr(upload, "stream"):
         return
@@ -304,14 +349,40 @@ def prepare(resource: dict[str, Any],
         return
     given = resource["schema"] if "schema" in resource else (
         current or {}).get("schema")
+    stored_dialect = (current or {}).get("dialect")
+    given_dialect = resource.get("dialect", stored_dialect)
     try:
         given = check(given)
-        inferred = infer_upload(upload, format)
-    except TableSchemaError as error:
+        encoding = reading.check_encoding(
+            resource.get("encoding", (current or {}).get("encoding")))
+        # a new file gets a dialect of its own, unless the person changed
+        # the reading options with it
+        dialect = reading.check_dialect(given_dialect) if (
+            as_descriptor(given_dialect) != as_descriptor(stored_dialect)
+            or not current) else None
+        dialect, inferred = infer_upload(upload, format, dialect, encoding)
+    except (TableSchemaError, reading.DialectError) as error:
         log.info("No data structure inferred for %s: %s",
                  upload.filename, error)
         return
+    except Exception:  # noqa: BLE001 - a reader's bug never stops a save
+        log.warning("No data structure inferred for %s", upload.filename,
+                    exc_info=True)
+        upload.stream.seek(0)
+        return
     resource["schema"] = merge(given, inferred)
+    resource["dialect"] = dialect or ""
+
+
+def as_descriptor(value: Any) -> Any:
+    """A descriptor or its JSON text as an object (None when empty), for
+    comparing; text that is not JSON stays as it is."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value) if value.strip() else None
+        except (ValueError, RecursionError):
+            return value
+    return value or None
 
 
 def pop_form_rows(resource: dict[str, Any]) -> bool:
@@ -338,7 +409,10 @@ def pop_form_rows(resource: dict[str, Any]) -> bool:
              if isinstance(f.get("name"), str)}
     fields = []
     for _index, row in sorted(rows.items()):
-        if not any(row.get(p) for p in FORM_PROPERTIES if p != "type"):
+        # the selects (type, code list) always post a value: a row is
+        # empty without text
+        if not any(row.get(p) for p in FORM_PROPERTIES
+                   if p not in ("type", "codelist")):
             continue
         field = dict(known.get(row.get("source") or row.get("name"), {}))
         for prop in FORM_PROPERTIES:

@@ -7,10 +7,14 @@ in ``model.py``, visibility in ``labels.py``, the API in ``actions.py`` and
 Other packages take part through an optional module ``gates.py``:
 
 * ``transition_problems(package, transition) -> list[str]``: reasons why a
-  transition may not happen now (the validation issue blocks ``submit``
+  transition may not happen now (validation blocks every step but ``reject``
   while a resource has not passed); any reason refuses the transition;
 * ``after_transition(package_id, event)``: called inside the transition's
-  transaction once it is recorded (the release calendar, notifications).
+  transaction once it is recorded (the release calendar, notifications);
+* ``after_merge(revision_id, public_id, resources)``: a published revision's
+  content has replaced the public dataset's, ``resources`` mapping each of
+  its resources to the public one that took its place (validation results
+  follow their files).
 """
 from __future__ import annotations
 

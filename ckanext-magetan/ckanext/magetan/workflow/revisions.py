@@ -165,6 +165,7 @@ def merge(revision: model.Package, current: dict[str, Any],
     mapping: dict[str, str] = current["resource_map"] or {}
     public_ids = {r.id for r in public.resources}
     resources = []
+    moved: dict[str, str] = {}  # revision resource -> public resource
     staged: list[tuple[str, str]] = []
     for resource in shown.get("resources", []):
         data = {key: value for key, value in resource.items()
@@ -172,12 +173,14 @@ def merge(revision: model.Package, current: dict[str, Any],
                                "datastore_active", "tracking_summary")}
         target = mapping.get(resource["id"])
         data["id"] = target if target in public_ids else str(uuid.uuid4())
+        moved[resource["id"]] = data["id"]
         source = _upload_path(resource)
         if source is not None:
             destination = _upload_path(dict(resource, id=data["id"]))
             os.makedirs(os.path.dirname(destination), exist_ok=True)
             temporary = f"{destination}.magetan-{uuid.uuid4().hex}"
-            shutil.copyfile(source, temporary)
+            # with its times: what the file was validated as stays true
+            shutil.copy2(source, temporary)
             staged.append((temporary, destination))
         resources.append(data)
     merged = {key: value for key, value in shown.items()
@@ -200,6 +203,8 @@ def merge(revision: model.Package, current: dict[str, Any],
     # together, with the files moved in right after.
     tk.get_action("package_update")(
         {"user": user.name if user else "", "ignore_auth": True}, merged)
+    for after in workflow.gates("after_merge"):
+        after(revision.id, public.id, moved)
     return public
 
 

@@ -16,7 +16,8 @@ this.ckan.module('magetan-table-schema', function ($) {
         var index = next++;
         row.find('input, select').each(function () {
           this.name = this.name.replace(/-\d+-/, '-' + index + '-');
-          this.value = this.tagName === 'SELECT' ? 'string' : '';
+          // a new column is text, with no code list
+          this.value = /-type$/.test(this.name) ? 'string' : '';
         });
         body.append(row);
         row.find('input[type="text"]').first().trigger('focus');
