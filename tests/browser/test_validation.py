@@ -43,7 +43,8 @@ def test_upload_read_the_report_fix_and_submit(producer, live_portal, page,
     wrong.write_text(WRONG)
     page.set_input_files("input[name=upload]", str(wrong))
     page.fill("#field-name", "Penduduk 2024")
-    page.locator("button[name=save]").last.click()
+    with page.expect_navigation(timeout=30_000):
+        page.locator("button[name=save]").last.click()
 
     # the dataset page lists the table with its badge
     badge = page.locator(".resource-item .magetan-validation-badge")
@@ -74,9 +75,11 @@ def test_upload_read_the_report_fix_and_submit(producer, live_portal, page,
     right = tmp_path / "penduduk-2024-perbaikan.csv"
     right.write_text(RIGHT)
     page.set_input_files("input[name=upload]", str(right))
-    page.locator("form#resource-edit button[name=save]").last.click()
+    # saving reads and validates the file: allow a slow machine its time
+    with page.expect_navigation(timeout=30_000):
+        page.locator("form#resource-edit button[name=save]").last.click()
     expect(page.locator("#magetan-validation .magetan-validation-badge")
-           ).to_have_text("Valid")
+           ).to_have_text("Valid", timeout=15_000)
 
     page.goto(f"{live_portal}/indikator/jumlah-penduduk")
     step = page.locator("details[data-transition=submit]")

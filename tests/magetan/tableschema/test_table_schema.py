@@ -81,6 +81,14 @@ class TestInfer:
         assert schema["kepadatan"] == {"name": "kepadatan", "type": "number",
                                        "decimalChar": ",", "groupChar": "."}
 
+    def test_kemendagri_codes_stay_text(self, tmp_path):
+        path = tmp_path / "kode.csv"
+        path.write_text("kode_kecamatan;jumlah\n35.20.01;12\n35.20.02;13\n")
+        schema = fields(table_schema.infer(str(path), "csv"))
+        assert schema["kode_kecamatan"] == {
+            "name": "kode_kecamatan", "type": "string",
+            "codelist": "kecamatan"}
+
     def test_xlsx_with_an_empty_column(self, tmp_path):
         path = tmp_path / "luas.xlsx"
         path.write_bytes(xlsx([["Kecamatan", "Luas", "Catatan"],

@@ -309,6 +309,22 @@ class TestStatisticalChecks:
         error = engine.errors_of(outcome.report)[0]
         assert "15" in error["note"]
 
+    def test_other_measures_do_not_take_the_dataset_unit(self, tmp_path):
+        """A "Kecamatan Dalam Angka" table: counts, growth rates and
+        densities side by side, the dataset's unit being the counts'."""
+        path = tmp_path / "penduduk.csv"
+        path.write_text("kecamatan,jumlah_penduduk,laju_pertumbuhan,"
+                        "kepadatan\nPoncol,30000,-0.5,400\n"
+                        "Parang,40000,1.2,500\nJumlah,70000,0.7,450\n")
+        schema = {"fields": [
+            {"name": "kecamatan", "type": "string"},
+            {"name": "jumlah_penduduk", "type": "integer"},
+            {"name": "laju_pertumbuhan", "type": "number"},
+            {"name": "kepadatan", "type": "integer"}]}
+        outcome = validate(path, schema=schema,
+                           context=checks.Context(unit="jiwa"))
+        assert outcome.status == "success", kinds(outcome)
+
     def test_kecamatan_magetan_is_not_a_total(self, tmp_path):
         outcome = self.check(tmp_path, (
             "kode,kecamatan,tahun,jumlah,persen\n"
@@ -405,3 +421,17 @@ def test_the_form_reads_the_options():
                "dialect-sheet": "", "dialect-delimiter": ""}
     reading.pop_dialect_form(cleared)
     assert cleared["dialect"] == {"header": True}
+
+
+@pytest.mark.parametrize("address", [
+    "127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "fe80::1",
+    "::ffff:127.0.0.1", "::127.0.0.1", "64:ff9b::a9fe:a9fe",
+    "2002:a9fe:a9fe::1", "2001:0:4136:e378:8000:63bf:f5fe:fefe"])
+def test_addresses_of_the_portals_network_are_refused(address):
+    with pytest.raises(source.FetchError):
+        source._refuse_address(address)
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "2606:4700::1111"])
+def test_public_addresses_are_read(address):
+    source._refuse_address(address)

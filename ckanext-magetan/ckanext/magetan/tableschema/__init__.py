@@ -210,12 +210,16 @@ def infer(source: str, format: str,
             field["type"] = "any"  # nothing to infer from
     for index, field in enumerate(descriptor["fields"]):
         # a column of region codes or names points at its code list, for
-        # the validation's check of every row
-        if field["type"] in ("string", "integer"):
-            system = codelists.system_of(
-                row[index] for row in fragment if index < len(row))
-            if system is not None:
-                field["codelist"] = system
+        # the validation's check of every row; Kemendagri codes (35.20.01)
+        # stay text, whatever number they look like
+        system = codelists.system_of(
+            row[index] for row in fragment if index < len(row))
+        if system is not None:
+            if field["type"] != "integer" or not system.endswith(":bps"):
+                for key in ("decimalChar", "groupChar", "bareNumber"):
+                    field.pop(key, None)
+                field["type"] = "string"
+            field["codelist"] = system
     checked = check({"fields": descriptor["fields"]})
     assert checked is not None
     return checked

@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import resource as rlimit
+import zipfile
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 import rq
@@ -229,14 +230,24 @@ def note_job(resource_id: str, job_id: Optional[str]) -> None:
 
 def inline(resource: model.Resource) -> bool:
     """Whether the resource is validated at once, in the request that saves
-    it: an uploaded file no larger than ``inline_max_bytes``."""
+    it: an uploaded file no larger than ``inline_max_bytes``, and for a
+    workbook (a zip) no larger unpacked either: a small file may unpack to
+    a sheet of a million rows, which only the worker, with its limits,
+    reads."""
     path = upload_path(resource)
     if path is None:
         return False
+    limit = config_int("inline_max_bytes")
     try:
-        return os.path.getsize(path) <= config_int("inline_max_bytes")
+        if os.path.getsize(path) > limit:
+            return False
     except OSError:
         return True  # a missing file is reported at once
+    try:
+        with zipfile.ZipFile(path) as workbook:
+            return sum(i.file_size for i in workbook.infolist()) <= limit
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True  # not a zip: its size says it all
 
 
 def run_inline(resource_id: str) -> None:

@@ -323,20 +323,29 @@ def _day(value: Any) -> Optional[dt.date]:
     return None
 
 
+def _is_measure(column: Column) -> bool:
+    return column.type in NUMERIC_TYPES and not column.period \
+        and not column.codelist
+
+
+def units(cols: list[Column],
+          context: Context) -> list[tuple[Column, Optional[dict[str, str]]]]:
+    """The measure columns (numeric, not periods or codes) with their unit:
+    their own, else the dataset's when the table has one measure only (a
+    population table with growth rates and densities beside the counts
+    must not take the counts' unit for them)."""
+    found = [c for c in cols if _is_measure(c)]
+    fallback = codelists.unit(context.unit) if len(found) == 1 else None
+    return [(column, column.unit or fallback) for column in found]
+
+
 class NonNegative(Checker):
     """Values of a unit that cannot be negative (counts, areas, rates)."""
 
     def __init__(self, cols: list[Column], context: Context):
         super().__init__(cols, context)
-        fallback = codelists.unit(context.unit)
-        self.checked = []
-        for column in cols:
-            if column.type not in NUMERIC_TYPES or column.period \
-                    or column.codelist:
-                continue
-            unit = column.unit or fallback
-            if unit and unit.get("nonnegative") == "yes":
-                self.checked.append((column, unit))
+        self.checked = [(column, unit) for column, unit in units(cols, context)
+                        if unit and unit.get("nonnegative") == "yes"]
 
     def row(self, number: int, values: dict[str, Any],
             cells: list[str]) -> Iterator[fl_errors.Error]:
@@ -350,18 +359,10 @@ class NonNegative(Checker):
 
 def measures(cols: list[Column], context: Context,
              additive_only: bool) -> list[Column]:
-    """The numeric columns that hold values (not periods or codes)."""
-    fallback = codelists.unit(context.unit)
-    chosen = []
-    for column in cols:
-        if column.type not in NUMERIC_TYPES or column.period \
-                or column.codelist:
-            continue
-        unit = column.unit or fallback
-        if additive_only and not (unit and unit.get("additive") == "yes"):
-            continue
-        chosen.append(column)
-    return chosen
+    """The numeric columns that hold values (not periods or codes); with
+    ``additive_only``, those of a unit that adds up."""
+    return [column for column, unit in units(cols, context)
+            if not additive_only or (unit and unit.get("additive") == "yes")]
 
 
 class Totals(Checker):

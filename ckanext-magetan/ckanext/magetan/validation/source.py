@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
@@ -87,6 +88,15 @@ def located(resource: dict[str, Any], limits: Limits) -> Iterator[Source]:
 
 def download(url: str, target: Any, limits: Limits) -> None:
     """Write the document at ``url`` into the open file ``target``."""
+    with requests.Session() as session:
+        # no proxies or .netrc credentials from the environment: the
+        # address checked is the one connected to
+        session.trust_env = False
+        _download(session, url, target, limits)
+
+
+def _download(session: requests.Session, url: str, target: Any,
+              limits: Limits) -> None:
     for _ in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -95,8 +105,8 @@ def download(url: str, target: Any, limits: Limits) -> None:
             _refuse_private(parts.hostname, parts.port or (
                 443 if parts.scheme == "https" else 80))
         try:
-            response = requests.get(url, stream=True, allow_redirects=False,
-                                    timeout=(10, limits.timeout))
+            response = session.get(url, stream=True, allow_redirects=False,
+                                   timeout=(10, limits.timeout))
         except requests.RequestException as error:
             raise FetchError(f"the link cannot be read: {error}")
         with response:
@@ -116,8 +126,12 @@ def download(url: str, target: Any, limits: Limits) -> None:
                                     size=int(declared),
                                     limit=limits.max_bytes)
             written = 0
+            deadline = time.monotonic() + limits.timeout
             try:
                 for chunk in response.iter_content(64 * 1024):
+                    if time.monotonic() > deadline:
+                        raise FetchError(
+                            "the download took longer than allowed")
                     written += len(chunk)
                     if written > limits.max_bytes:
                         raise SourceProblem(
@@ -140,13 +154,28 @@ def _refuse_private(host: str, port: int) -> None:
         _refuse_address(info[4][0])
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def embedded_ipv4(ip: Any) -> list[Any]:
+    """The IPv4 addresses an IPv6 address carries (mapped, compatible,
+    6to4, NAT64, Teredo), which a router may reach in its stead."""
+    if ip.version != 6:
+        return []
+    found = [ip.ipv4_mapped, ip.sixtofour]
+    if ip.teredo:
+        found.extend(ip.teredo)
+    if int(ip) >> 32 == 0 or ip in NAT64:  # ::a.b.c.d, 64:ff9b::a.b.c.d
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [address for address in found if address is not None]
+
+
 def _refuse_address(address: str) -> None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if getattr(ip, "ipv4_mapped", None):
-        ip = ip.ipv4_mapped  # type: ignore[union-attr]
-    if not ip.is_global or ip.is_multicast:
-        raise FetchError(
-            "links into the portal's own network are not read")
+    for candidate in (ip, *embedded_ipv4(ip)):
+        if not candidate.is_global or candidate.is_multicast:
+            raise FetchError(
+                "links into the portal's own network are not read")
 
 
 def _check_peer(response: requests.Response) -> None:
@@ -154,12 +183,12 @@ def _check_peer(response: requests.Response) -> None:
     the second time: DNS rebinding)."""
     connection = getattr(response.raw, "_connection", None)
     sock = getattr(connection, "sock", None)
-    if sock is None:
-        return
     try:
-        peer = sock.getpeername()[0]
+        peer = sock.getpeername()[0] if sock is not None else None
     except OSError:
-        return
+        peer = None
+    if peer is None:
+        raise FetchError("the address the link leads to cannot be checked")
     _refuse_address(peer)
 
 
