@@ -110,6 +110,13 @@ def table_server(_table_server: TableServer, ckan_config: Any,
     return _table_server
 
 
+@pytest.fixture
+def clean_queues() -> None:
+    """Empty job queues: no job of an earlier test runs in this one."""
+    for queue in jobs.get_all_queues():
+        queue.empty()
+
+
 def run_worker() -> None:
     """What `ckan jobs worker` does, until the queue is empty."""
     jobs.Worker().work(burst=True)

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from ckan.lib import jobs
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
@@ -51,12 +50,6 @@ def inbox():
     controller.start()
     yield handler
     controller.stop()
-
-
-@pytest.fixture
-def clean_queues():
-    for queue in jobs.get_all_queues():
-        queue.empty()
 
 
 @pytest.fixture

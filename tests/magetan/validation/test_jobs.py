@@ -32,14 +32,6 @@ SCHEMA = {"fields": [{"name": "tahun", "type": "year"},
 
 
 @pytest.fixture
-def clean_queues():
-    from ckan.lib import jobs
-
-    for queue in jobs.get_all_queues():
-        queue.empty()
-
-
-@pytest.fixture
 def people() -> dict[str, Any]:
     return make_people()
 
