@@ -44,7 +44,7 @@ setup(
         "luqum>=1.0,<2",
         "ckanext-scheming>=3.1",
         "ckanapi>=4.7",
-        "frictionless[excel]>=5.18,<6",
+        "frictionless[excel,json]>=5.18,<6",
     ],
     entry_points={
         "ckan.plugins": [

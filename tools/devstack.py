@@ -593,6 +593,9 @@ def cmd_run(args: argparse.Namespace) -> None:
     else:
         ckan("pgindex", "rebuild", "--only-missing")
     (VAR / "storage").mkdir(exist_ok=True)
+    # tables left pending (the worker was down, new code lists came with
+    # an upgrade) go to the worker started below
+    ckan("magetan", "validation", "run", "--pending", "--background")
 
     children: list[subprocess.Popen] = []
 

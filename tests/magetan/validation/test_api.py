@@ -119,16 +119,49 @@ def test_clients_cannot_write_the_status(people):
         step(people["pengelola"], draft, "submit")
 
 
-def test_a_json_file_is_no_table(people):
-    """frictionless 5 reads JSON tables only with its json extra: a JSON
-    file is kept as a document, without validation (and without a 500)."""
+def test_a_new_edition_of_the_code_lists_stales_results(people,
+                                                        monkeypatch):
+    """A result checked codes against the code lists it was computed with:
+    a new edition of them (an upgrade) makes it pending."""
+    from ckanext.magetan import codelists
+
     draft = indikator(people["org"], private=True)
-    resource = act(people["pengelola"], "resource_create",
-                   package_id=draft["id"], format="JSON",
-                   upload=FileStorage(io.BytesIO(b'[{"a": 1}]'),
+    resource = add_table(people, draft, GOOD)
+    assert resource["validation_status"] == "success"
+    monkeypatch.setattr(codelists, "digest", lambda *names: "edisi baru")
+    assert act(people["pengelola"], "resource_show", id=resource["id"])[
+        "validation_status"] == "pending"
+
+
+def test_json_tables_are_validated(people):
+    """A JSON table (an array of objects, or of rows under a header row) is
+    validated like a CSV file; JSON that is no table fails, without a 500."""
+    draft = indikator(people["org"], private=True)
+
+    def add(content: bytes) -> dict[str, Any]:
+        return act(people["pengelola"], "resource_create",
+                   package_id=draft["id"], format="JSON", schema=SCHEMA,
+                   upload=FileStorage(io.BytesIO(content),
                                       filename="data.json"))
-    assert "validation_status" not in resource
-    assert step(people["pengelola"], draft, "submit")["state"] == "opd_review"
+
+    good = add(b'[{"tahun": 2023, "jumlah": 10}, {"tahun": 2024, '
+               b'"jumlah": 12}]')
+    assert good["validation_status"] == "success"
+    rows = add(b'[["tahun", "jumlah"], [2023, 10], [2024, "dua belas"]]')
+    assert rows["validation_status"] == "failure"
+    report = act(people["pengelola"], "resource_validation_show",
+                 resource_id=rows["id"])["report"]
+    assert [(e["type"], e["rowNumber"], e["fieldName"])
+            for e in report["tasks"][0]["errors"]] == [
+        ("type-error", 3, "jumlah")]
+    document = add(b'{"judul": "bukan tabel"}')
+    assert document["validation_status"] == "failure"
+    report = act(people["pengelola"], "resource_validation_show",
+                 resource_id=document["id"])["report"]
+    assert [e["type"] for e in report["tasks"][0]["errors"]] == [
+        "source-error"]
+    with pytest.raises(tk.ValidationError):
+        step(people["pengelola"], draft, "submit")
 
 
 def test_a_document_has_no_validation(people):

@@ -110,6 +110,29 @@ class TestLayout:
         assert outcome.status == "success", kinds(outcome)
         assert outcome.report["tasks"][0]["stats"]["rows"] == 2
 
+    @pytest.mark.parametrize("content", [
+        '[{"tahun": 2023, "kecamatan": "Poncol", "jumlah": 10}, '
+        '{"tahun": 2024, "kecamatan": "Parang", "jumlah": "dua"}]',
+        '[["tahun", "kecamatan", "jumlah"], [2023, "Poncol", 10], '
+        '[2024, "Parang", "dua"]]'])
+    def test_json_tables(self, tmp_path, content):
+        """Objects or rows under a header row: the columns are inferred and
+        checked like a CSV file's."""
+        path = tmp_path / "tabel.json"
+        path.write_text(content, encoding="utf-8")
+        schema = infer(str(path), "json", reading.infer_dialect(
+            str(path), "json"))
+        assert [f["name"] for f in schema["fields"]] == [
+            "tahun", "kecamatan", "jumlah"]
+        outcome = validate(path, schema=dict(schema, fields=[
+            *schema["fields"][:2], {"name": "jumlah", "type": "integer"}]))
+        assert kinds(outcome) == [("type-error", 3, "jumlah")]
+
+    def test_json_that_is_no_table(self, tmp_path):
+        path = tmp_path / "bukan.json"
+        path.write_text('{"judul": "Profil Kabupaten"}', encoding="utf-8")
+        assert kinds(validate(path)) == [("source-error", None, None)]
+
     def test_the_header_row_as_the_person_set_it(self, tmp_path):
         path = files.titled_workbook(tmp_path / "tabel.xlsx")
         # read from row 1, the title row is taken as the header
@@ -332,6 +355,29 @@ class TestStatisticalChecks:
             ",Kabupaten Magetan,2024,15,\n"), period="2024")
         assert outcome.status == "success", kinds(outcome)
 
+    def test_the_regency_totals_its_kecamatan(self, tmp_path):
+        outcome = self.check(tmp_path, (
+            "kode,kecamatan,tahun,jumlah,persen\n"
+            "35.20.01,Poncol,2024,10,1\n35.20.02,Parang,2024,5,1\n"
+            ",Kabupaten Magetan,2024,16,\n"), period="2024")
+        assert kinds(outcome) == [("magetan-total", 4, "jumlah")]
+
+    def test_the_regency_beside_other_regions_is_no_total(self, tmp_path):
+        """A table comparing the regency with the province and Indonesia:
+        its row is one among others, not their sum."""
+        path = tmp_path / "banding.csv"
+        path.write_text("wilayah,tahun,penduduk\n"
+                        "Kabupaten Magetan,2024,690000\n"
+                        "Provinsi Jawa Timur,2024,41000000\n"
+                        "Indonesia,2024,281000000\n")
+        schema = {"fields": [
+            {"name": "wilayah", "type": "string"},
+            {"name": "tahun", "type": "year"},
+            {"name": "penduduk", "type": "integer", "unit": "jiwa"}]}
+        outcome = validate(path, schema=schema,
+                           context=checks.Context(reference_period="2024"))
+        assert outcome.status == "success", kinds(outcome)
+
     def test_not_a_number_is_no_crash(self, tmp_path):
         path = tmp_path / "nan.csv"
         path.write_text("wilayah,luas\nA,NaN\nB,-inf\nJumlah,inf\n")
@@ -435,3 +481,51 @@ def test_addresses_of_the_portals_network_are_refused(address):
 @pytest.mark.parametrize("address", ["8.8.8.8", "2606:4700::1111"])
 def test_public_addresses_are_read(address):
     source._refuse_address(address)
+
+
+class TestDnsRebinding:
+    """The address checked is the address connected to: a name resolved
+    once, its answer pinned for the connection."""
+
+    LIMITS = source.Limits(max_bytes=1024, max_unzipped_bytes=1024,
+                           timeout=5)
+
+    def test_a_name_that_rebinds_gets_no_second_look_up(self, monkeypatch,
+                                                       tmp_path):
+        import socket
+
+        import urllib3.util.connection
+
+        answers = iter(["8.8.8.8", "127.0.0.1", "127.0.0.1"])
+        looked_up, connected = [], []
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            looked_up.append(host)
+            address = next(answers)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "",
+                     (address, port))]
+
+        def create_connection(address, *args, **kwargs):
+            connected.append(address[0])
+            raise OSError("no network in this test")
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+        monkeypatch.setattr(urllib3.util.connection, "create_connection",
+                            create_connection)
+        monkeypatch.setattr(urllib3.connection.connection,
+                            "create_connection", create_connection)
+        with open(tmp_path / "copy", "wb") as target, \
+                pytest.raises(source.FetchError, match="cannot be read"):
+            source.download("http://data.example.org/tabel.csv", target,
+                            self.LIMITS)
+        assert looked_up == ["data.example.org"]
+        assert connected == ["8.8.8.8"]
+
+    @pytest.mark.parametrize("url", [
+        "http://127.0.0.1:9/tabel.csv", "http://localhost:9/tabel.csv",
+        "http://[::1]:9/tabel.csv"])
+    def test_links_into_the_portals_network_are_refused(self, url,
+                                                        tmp_path):
+        with open(tmp_path / "copy", "wb") as target, \
+                pytest.raises(source.FetchError):
+            source.download(url, target, self.LIMITS)

@@ -199,6 +199,32 @@ class TestBigFilesAndLimits:
         # its text (paths, say) is in the log, not shown to readers
         assert "database went away" not in shown["error"]["message"]
 
+    def test_a_job_whose_process_is_killed_is_an_error(
+            self, people, ckan_config, monkeypatch, cli):
+        """The kernel kills the work horse (no Python, no RQ callback runs
+        in it): the command settles the pending result as an error instead
+        of reading the file again in its own process."""
+        import os
+        import signal
+
+        def killed(*args: Any, **kwargs: Any) -> None:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        resource = queued_table(people, ckan_config, monkeypatch)
+        monkeypatch.setattr(validation, "run", killed)
+        run_worker()  # the horse is a fork: it gets the patched run
+        monkeypatch.undo()
+        assert status(people, resource) == "pending"
+        result = cli.invoke(ckan_cli, ["magetan", "validation", "run"])
+        assert result.exit_code == 0, result.output
+        assert "1 table whose job died" in result.output
+        assert "Validated 0 tables" in result.output
+        shown = act(people["pengelola"], "resource_validation_show",
+                    resource_id=resource["id"])
+        assert shown["status"] == "error"
+        assert shown["error"]["message"] == (
+            "the validation job stopped (its process ended)")
+
     def test_a_file_replaced_while_its_job_runs(self, people, ckan_config,
                                                 monkeypatch):
         """The job's result is of the old file: it is dropped, and the new
@@ -332,3 +358,23 @@ def test_the_command_validates_what_is_pending(people, cli, ckan_config,
     assert "Validated 0 tables" in again.output
     forced = cli.invoke(ckan_cli, ["magetan", "validation", "run", "--all"])
     assert "Validated 2 tables" in forced.output
+
+
+def test_the_command_queues_every_table_again(people, cli):
+    """``--all --background``: the worker validates every table again,
+    though their results are current."""
+    draft = indikator(people["org"], private=True)
+    resource = act(people["pengelola"], "resource_create",
+                   package_id=draft["id"], format="CSV", upload=upload(GOOD),
+                   schema=SCHEMA)
+    run_worker()
+    before = validation.rows([resource["id"]])[resource["id"]]
+    assert before["status"] == "success"
+    result = cli.invoke(ckan_cli, ["magetan", "validation", "run", "--all",
+                                   "--background"])
+    assert result.exit_code == 0, result.output
+    assert "1 table queued for the worker." in result.output
+    run_worker()
+    after = validation.rows([resource["id"]])[resource["id"]]
+    assert after["status"] == "success"
+    assert after["finished"] > before["finished"]

@@ -7,8 +7,9 @@ the CSV files of this package, used by the API, validation and the book.
 from __future__ import annotations
 
 import csv
-import re
 import functools
+import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -74,6 +75,16 @@ def load(name: str) -> CodeList:
         entries = tuple(dict(row) for row in csv.DictReader(f))
     return CodeList(name=name, title=title, description=description, key=key,
                     entries=entries)
+
+
+@functools.cache
+def digest(*list_names: str) -> str:
+    """A SHA-256 of the files of the lists ``list_names``: what a result
+    computed from them depends on (a new edition of a list changes it)."""
+    found = hashlib.sha256()
+    for name in list_names:
+        found.update((HERE / _CATALOGUE[name][0]).read_bytes())
+    return found.hexdigest()
 
 
 # Code systems a Table Schema column may point at with its ``codelist``

@@ -27,11 +27,11 @@ from ckan.plugins import toolkit as tk
 from ckanext.magetan import codelists, inputs
 from ckanext.magetan.tableschema import reading
 
-# Formats frictionless can read, keyed by CKAN format or file extension.
-# (JSON is not among them: frictionless 5 reads JSON tables only with its
-# ``json`` extra, which this portal does not install.)
+# Formats frictionless can read, keyed by CKAN format or file extension
+# (JSON tables with frictionless' ``json`` extra: an array of rows, the
+# first the header, or an array of objects).
 TABULAR_FORMATS = {"csv": "csv", "tsv": "tsv", "xlsx": "xlsx", "xls": "xls",
-                   "ods": "ods"}
+                   "ods": "ods", "json": "json"}
 # Formats read as text, whose encoding is detected.
 TEXT_FORMATS = ("csv", "tsv")
 # Field types offered in the form, in the order people pick them.
@@ -186,7 +186,7 @@ def infer(source: str, format: str,
     if encoding is None and format in TEXT_FORMATS:
         encoding = reading.detect_encoding(source)
     try:
-        with frictionless.Resource(
+        with frictionless.resources.TableResource(
                 source, format=format, detector=detector, encoding=encoding,
                 dialect=frictionless.Dialect.from_descriptor(dialect or {})
         ) as table:
@@ -236,6 +236,12 @@ def column_count(path: str, format: str) -> int:
             return max(len(next(csv.reader(io.StringIO(sample),
                                            delimiter=delimiter), []))
                        for delimiter in CSV_DELIMITERS)
+        if format == "json":
+            import ijson
+
+            with open(path, "rb") as stream:
+                first = next(ijson.items(stream, "item"), None)
+            return len(first) if isinstance(first, (list, dict)) else 0
         if format == "xlsx":
             import openpyxl
 

@@ -226,7 +226,7 @@ def raw_rows(path: str, format: str, encoding: Optional[str],
                                        fillMergedCells=False)
     descriptor["header"] = False
     with frictionless.system.use_context(trusted=True):
-        resource = frictionless.Resource(
+        resource = frictionless.resources.TableResource(
             path=path, format=format, encoding=encoding,
             dialect=frictionless.Dialect.from_descriptor(descriptor))
         with resource:

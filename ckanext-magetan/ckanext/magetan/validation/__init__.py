@@ -38,6 +38,7 @@ from ckan import model
 from ckan.lib import uploader
 from ckan.plugins import toolkit as tk
 
+from ckanext.magetan import codelists
 from ckanext.magetan.tableschema import as_descriptor, reading, tabular_format
 from ckanext.magetan.validation import checks, engine, source
 from ckanext.magetan.validation.engine import (ERROR, FAILURE, PENDING,
@@ -108,6 +109,8 @@ def fingerprint(resource: model.Resource) -> str:
         "encoding": extras.get("encoding") or None,
         "reference_period": package_extras.get("reference_period"),
         "unit": package_extras.get("unit"),
+        # the reference data of the statistical checks
+        "codelists": codelists.digest(*checks.REFERENCE_LISTS),
     }
     text = json.dumps(inputs, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -307,9 +310,10 @@ def job_id(resource_id: str, current: str) -> str:
     return f"magetan-validation-{resource_id}-{current[:16]}"
 
 
-def enqueue(resource_id: str, current: Optional[str] = None
-            ) -> Optional[str]:
-    """Queue the background validation of a resource; the job's id."""
+def enqueue(resource_id: str, current: Optional[str] = None,
+            force: bool = False) -> Optional[str]:
+    """Queue the background validation of a resource (``force``: even if
+    its current result is known); the job's id."""
     from ckanext.magetan.validation import jobs
 
     if current is None:
@@ -319,7 +323,7 @@ def enqueue(resource_id: str, current: Optional[str] = None
         current = fingerprint(resource)
     try:
         job = tk.enqueue_job(
-            jobs.validate_resource, [resource_id],
+            jobs.validate_resource, [resource_id, force],
             title=f"magetan validation {resource_id}",
             rq_kwargs={"timeout": config_int("timeout"),
                        "job_id": job_id(resource_id, current),
@@ -343,6 +347,38 @@ def record_job_failure(resource_id: str, failed_job_id: str,
             status=ERROR, finished=now(), job_id=None,
             error={"message": message, "type": "magetan-crash"}))
     model.Session.commit()
+
+
+def settle_dead_jobs() -> int:
+    """Pending results whose job failed without a word (its work horse
+    killed by the kernel, say, so RQ's failure callback never ran) become
+    ``error`` results; how many. ``ckan magetan validation run`` calls it
+    first, so a file that killed a worker is not read again in-process."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    from ckan.lib import jobs
+
+    pending = model.Session.execute(sa.select(
+        table.c.resource_id, table.c.fingerprint).where(
+            table.c.status == PENDING)).all()
+    if not pending:
+        return 0
+    connection = jobs.get_queue().connection
+    settled = 0
+    for resource_id, current in pending:
+        dead = job_id(resource_id, current)
+        try:
+            status = Job.fetch(dead, connection=connection).get_status()
+        except NoSuchJobError:
+            continue
+        if getattr(status, "value", status) == "failed":
+            log.error("Validation job %s ended without a result", dead)
+            record_job_failure(resource_id, dead,
+                               "the validation job stopped (its process "
+                               "ended)")
+            settled += 1
+    return settled
 
 
 # -- running -----------------------------------------------------------------

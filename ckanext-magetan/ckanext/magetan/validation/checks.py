@@ -18,10 +18,12 @@ data (docs/validation.md).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import re
 from dataclasses import dataclass, field as dataclass_field
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 import attrs
 import frictionless
@@ -30,11 +32,17 @@ from frictionless import errors as fl_errors
 from ckanext.magetan import codelists
 
 # Labels of a total row, compared without case; a row whose label starts
-# with one of the words is a subtotal, left out of the parts. "Magetan"
-# alone is not one: it is also the name of a kecamatan.
-TOTAL_LABELS = ("jumlah", "total", "jumlah total", "total keseluruhan",
-                "kabupaten magetan", "kab. magetan", "kab magetan")
+# with one of the words is a subtotal, left out of the parts.
+TOTAL_LABELS = ("jumlah", "total", "jumlah total", "total keseluruhan")
+# The regency's name labels a total too, of its kecamatan or desa only: in
+# a table comparing it with the province and Indonesia it is one row among
+# others. ("Magetan" alone is not one: it is also the name of a kecamatan.)
+REGENCY_LABELS = ("kabupaten magetan", "kab. magetan", "kab magetan")
 SUBTOTAL_WORDS = ("jumlah", "total", "sub total", "subtotal")
+PLACE_SYSTEMS = ("kecamatan:nama", "desa:nama", "kecamatan", "kecamatan:bps",
+                 "desa")
+# The code lists the checks read: a result is out of date when one changes.
+REFERENCE_LISTS = ("kecamatan", "desa", "satuan")
 PERIOD_TYPES = ("year", "yearmonth", "date", "datetime")
 PERIOD_NAMES = ("tahun", "year", "periode", "period")
 NUMERIC_TYPES = ("integer", "number")
@@ -89,6 +97,9 @@ class TotalError(fl_errors.CellError):
     template = ('The cell "{cell}" in row "{rowNumber}" and field '
                 '"{fieldName}" is not the sum of its parts: {note}')
 
+
+_SKIP = object()
+_MISS = object()
 
 ERRORS = (CodeListError, CodeNameError, PeriodError, NegativeError,
           TotalError)
@@ -176,44 +187,84 @@ def columns(schema: frictionless.Schema) -> list[Column]:
     return found
 
 
+# What a check of one cell finds: the error class and its note.
+Finding = tuple[type, str]
+CellCheck = Callable[[Any], Optional[Finding]]
+
+
 class Checker:
-    """One statistical check over the rows of a table."""
+    """One statistical check over a table.
+
+    A check of single values gives, per column, a function of the typed
+    value (``cell_checks``): it runs once per distinct cell, since the
+    reader remembers its result with the cell's. A check across a row
+    (``takes_rows``) has ``rows`` called with batches of rows: their
+    numbers, the typed values of each column (by field name) and their
+    cells; it returns their errors. ``end`` returns what is found at the
+    end. A checker with nothing to check in a table is not ``active``."""
+
+    takes_rows = False
 
     def __init__(self, cols: list[Column], context: Context):
         self.columns = cols
         self.context = context
         self.warnings: list[Warning] = []
 
-    def row(self, number: int, values: dict[str, Any],
-            cells: list[str]) -> Iterator[fl_errors.Error]:
-        return iter(())
+    @property
+    def active(self) -> bool:
+        return True
 
-    def end(self) -> Iterator[fl_errors.Error]:
-        return iter(())
+    def cell_checks(self) -> dict[str, CellCheck]:
+        return {}
+
+    def rows(self, numbers: list[int], columns: dict[str, list[Any]],
+             cells: list[list[Any]]) -> list[fl_errors.Error]:
+        return []
+
+    def end(self) -> list[fl_errors.Error]:
+        return []
 
     def warn(self, warning: Warning) -> None:
         if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(warning)
 
 
+def cell_error(cls: type, name: str, number: int, field_number: int,
+               value: Any, cells: list[Any], note: str) -> fl_errors.Error:
+    """A cell error as frictionless makes them."""
+    return cls(note=note, cells=["" if c is None else str(c) for c in cells],
+               row_number=number, cell="" if value is None else str(value),
+               field_name=name, field_number=field_number)
+
+
 def _error(cls: type, column: Column, number: int, value: Any,
-           cells: list[str], note: str) -> fl_errors.Error:
-    return cls(note=note, cells=cells, row_number=number,
-               cell="" if value is None else str(value),
-               field_name=column.name, field_number=column.number)
+           cells: list[Any], note: str) -> fl_errors.Error:
+    return cell_error(cls, column.name, number, column.number, value, cells,
+                      note)
 
 
 def is_total_label(value: Any) -> bool:
     return isinstance(value, str) and \
-        " ".join(value.split()).lower() in TOTAL_LABELS
+        _label_kind(value) in ("total", "regency")
 
 
 def is_subtotal_label(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
+    return isinstance(value, str) and _label_kind(value) == "subtotal"
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_kind(value: str) -> Optional[str]:
+    """"total", "regency" (a total of its places), "subtotal" or None for
+    a label (a table repeats a few)."""
     text = " ".join(value.split()).lower()
-    return any(text == word or text.startswith(word + " ")
-               for word in SUBTOTAL_WORDS)
+    if text in TOTAL_LABELS:
+        return "total"
+    if text in REGENCY_LABELS:
+        return "regency"
+    if any(text == word or text.startswith(word + " ")
+           for word in SUBTOTAL_WORDS):
+        return "subtotal"
+    return None
 
 
 class CodeLists(Checker):
@@ -231,32 +282,78 @@ class CodeLists(Checker):
             names = [c for c in self.coded if c.codelist == f"{kind}:nama"]
             if codes and names:
                 self.pairs.append((codes[0], names[0]))
+        # per column, value -> its entry (None: not in the list; SKIP: a
+        # blank or a total's label); a column repeats few values
+        self.memory: dict[str, dict[Any, Any]] = {
+            c.name: {} for c in self.coded}
+        # per pair, (code, name) -> what is wrong, or None
+        self.pair_notes: list[dict[Any, Optional[str]]] = [
+            {} for _ in self.pairs]
 
-    def row(self, number: int, values: dict[str, Any],
-            cells: list[str]) -> Iterator[fl_errors.Error]:
-        found = {}
-        for column in self.coded:
-            value = values.get(column.name)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            if is_total_label(value) or is_subtotal_label(value):
-                continue
+    @property
+    def active(self) -> bool:
+        return bool(self.coded)
+
+    @property
+    def takes_rows(self) -> bool:  # type: ignore[override]
+        return bool(self.pairs)
+
+    def cell_checks(self) -> dict[str, CellCheck]:
+        def check(column: Column) -> CellCheck:
+            def known(value: Any) -> Optional[Finding]:
+                if self._entry(column, value) is None:
+                    return CodeListError, \
+                        f'no {column.codelist} has "{value}"'
+                return None
+            return known
+        return {column.name: check(column) for column in self.coded}
+
+    def _entry(self, column: Column, value: Any) -> Any:
+        memory = self.memory[column.name]
+        try:
+            return memory[value]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value (an array, an object)
+            return None
+        if value is None or (isinstance(value, str) and not value.strip()) \
+                or is_total_label(value) or is_subtotal_label(value):
+            entry = _SKIP
+        else:
             entry = codelists.lookup(column.codelist, value)
-            if entry is None:
-                yield _error(CodeListError, column, number, value, cells,
-                             f'no {column.codelist} has "{value}"')
-            else:
-                found[column.name] = entry
-        for code_column, name_column in self.pairs:
-            coded, named = found.get(code_column.name), found.get(
-                name_column.name)
-            if coded and named and coded["name"] != named["name"] and \
-                    codelists.normalize_name(coded["name"]) != \
-                    codelists.normalize_name(values[name_column.name]):
-                yield _error(CodeNameError, name_column, number,
-                             values[name_column.name], cells,
-                             f'{values[code_column.name]} is '
-                             f'{coded["name"]}')
+        if len(memory) < MAX_TRACKED:
+            memory[value] = entry
+        return entry
+
+    def rows(self, numbers: list[int], columns: dict[str, list[Any]],
+             cells: list[list[Any]]) -> list[fl_errors.Error]:
+        errors = []
+        for pair, (code_column, name_column) in enumerate(self.pairs):
+            codes = columns.get(code_column.name)
+            names = columns.get(name_column.name)
+            if codes is None or names is None:
+                continue
+            notes = _mapped(self.pair_notes[pair], list(zip(codes, names)),
+                            lambda values, columns=(code_column, name_column):
+                            self._disagreement(*columns, *values))
+            for row, note in enumerate(notes):
+                if note is not None:
+                    errors.append(_error(CodeNameError, name_column,
+                                         numbers[row], names[row],
+                                         cells[row], note))
+        return errors
+
+    def _disagreement(self, code_column: Column, name_column: Column,
+                      code: Any, name: Any) -> Optional[str]:
+        """What is wrong when a code and a name name different places."""
+        coded = self._entry(code_column, code)
+        named = self._entry(name_column, name)
+        if coded and named and coded is not _SKIP and named is not _SKIP \
+                and coded["name"] != named["name"] and \
+                codelists.normalize_name(coded["name"]) != \
+                codelists.normalize_name(name):
+            return f'{code} is {coded["name"]}'
+        return None
 
 
 class Periods(Checker):
@@ -269,30 +366,41 @@ class Periods(Checker):
         self.periods = [c for c in cols if c.period] if self.bounds else []
         self.years: set[int] = set()
 
-    def row(self, number: int, values: dict[str, Any],
-            cells: list[str]) -> Iterator[fl_errors.Error]:
-        for column in self.periods:
-            value = values.get(column.name)
-            day = _day(value)
-            if day is None:
-                continue
-            assert self.bounds is not None
-            first, last = self.bounds
-            if column.type in ("year", "integer"):
-                inside = first.year <= day.year <= last.year
-            elif column.type == "yearmonth":
-                inside = (first.year, first.month) <= (day.year, day.month) \
-                    <= (last.year, last.month)
-            else:
-                inside = first <= day <= last
-            if not inside:
-                yield _error(PeriodError, column, number, value, cells,
-                             f"the reference period is "
-                             f"{self.context.reference_period}")
-            else:
-                self.years.add(day.year)
+    @property
+    def active(self) -> bool:
+        return bool(self.periods)
 
-    def end(self) -> Iterator[fl_errors.Error]:
+    def _inside(self, column: Column, value: Any) -> Optional[int]:
+        """The year of a period value inside the reference period; 0 for a
+        value that is no period (a blank), None for one outside."""
+        day = _day(value)
+        if day is None:
+            return 0
+        assert self.bounds is not None
+        first, last = self.bounds
+        if column.type in ("year", "integer"):
+            inside = first.year <= day.year <= last.year
+        elif column.type == "yearmonth":
+            inside = (first.year, first.month) <= (day.year, day.month) \
+                <= (last.year, last.month)
+        else:
+            inside = first <= day <= last
+        return day.year if inside else None
+
+    def cell_checks(self) -> dict[str, CellCheck]:
+        def check(column: Column) -> CellCheck:
+            def inside(value: Any) -> Optional[Finding]:
+                year = self._inside(column, value)
+                if year is None:
+                    return PeriodError, f"the reference period is " \
+                        f"{self.context.reference_period}"
+                if year:
+                    self.years.add(year)
+                return None
+            return inside
+        return {column.name: check(column) for column in self.periods}
+
+    def end(self) -> list[fl_errors.Error]:
         if self.periods and self.years and self.bounds:
             first, last = self.bounds
             missing = [y for y in range(first.year, last.year + 1)
@@ -303,7 +411,7 @@ class Periods(Checker):
                     note="years of the reference period without data: "
                          + ", ".join(map(str, missing)),
                     params={"years": missing}))
-        return iter(())
+        return []
 
 
 def _day(value: Any) -> Optional[dt.date]:
@@ -347,14 +455,22 @@ class NonNegative(Checker):
         self.checked = [(column, unit) for column, unit in units(cols, context)
                         if unit and unit.get("nonnegative") == "yes"]
 
-    def row(self, number: int, values: dict[str, Any],
-            cells: list[str]) -> Iterator[fl_errors.Error]:
-        for column, unit in self.checked:
-            value = _decimal(values.get(column.name))
-            if value is not None and value < 0:
-                yield _error(NegativeError, column, number, value, cells,
-                             f'the unit "{unit["label_id"]}" cannot be '
-                             "negative")
+    @property
+    def active(self) -> bool:
+        return bool(self.checked)
+
+    def cell_checks(self) -> dict[str, CellCheck]:
+        def check(unit: dict[str, str]) -> CellCheck:
+            def nonnegative(value: Any) -> Optional[Finding]:
+                if type(value) is int and value >= 0:
+                    return None
+                number = _decimal(value)
+                if number is not None and number < 0:
+                    return NegativeError, \
+                        f'the unit "{unit["label_id"]}" cannot be negative'
+                return None
+            return nonnegative
+        return {column.name: check(unit) for column, unit in self.checked}
 
 
 def measures(cols: list[Column], context: Context,
@@ -370,72 +486,137 @@ class Totals(Checker):
     sum of the other rows of its period, for each column of a unit that
     adds up (persons, cases, hectares; not percentages or rates)."""
 
+    takes_rows = True
+
     def __init__(self, cols: list[Column], context: Context):
         super().__init__(cols, context)
         self.labels = [c for c in cols if c.type in ("string", "any")]
         self.periods = [c for c in cols if c.period]
         self.sums = measures(cols, context, additive_only=True)
-        # group (the period values) -> sums, part count, total rows
+        self.period_names = [c.name for c in self.periods]
+        self.label_names = [c.name for c in self.labels]
+        self.sum_names = [c.name for c in self.sums]
+        # group (the period values) -> sums, part count, total rows, and
+        # whether a part is no place of the regency
         self.groups: dict[tuple, dict[str, Any]] = {}
+        self.places: dict[Any, bool] = {}
+        self.kinds: dict[Any, Optional[str]] = {}
         self.overflow = False
 
-    def row(self, number: int, values: dict[str, Any],
-            cells: list[str]) -> Iterator[fl_errors.Error]:
-        if not self.sums or not self.labels:
-            return iter(())
-        key = tuple(str(values.get(c.name)) for c in self.periods)
+    @property
+    def active(self) -> bool:
+        return bool(self.sums and self.labels)
+
+    def rows(self, numbers: list[int], columns: dict[str, list[Any]],
+             cells: list[list[Any]]) -> list[fl_errors.Error]:
+        count = len(numbers)
+        absent = [None] * count
+        keys = _keys([columns.get(n, absent) for n in self.period_names],
+                     count)
+        labels = [columns.get(n, absent) for n in self.label_names]
+        kinds = [_mapped(self.kinds, column, _text_kind) for column in labels]
+        marked = list(map(any, zip(*kinds))) if kinds else [False] * count
+        places = [_mapped(self.places, column, self._place)
+                  for column in labels]
+        at_home = list(map(any, zip(*places))) if places else [False] * count
+        sums = [(name, columns.get(name, absent)) for name in self.sum_names]
+        if not any(marked) and len(set(keys)) == 1:
+            # one period and no totals in the batch: summed by column
+            group = self._group(keys[0])
+            if group is not None:
+                self._add(group, count, all(at_home), sums)
+            return []
+        for row, key in enumerate(keys):
+            group = self._group(key)
+            if group is None:
+                continue
+            if marked[row]:
+                row_kinds = [k[row] for k in kinds]
+                kind = "total" if "total" in row_kinds else \
+                    "regency" if "regency" in row_kinds else None
+                if kind and len(group["totals"]) < 10:
+                    group["totals"].append((numbers[row], {
+                        name: column[row] for name, column in
+                        columns.items()}, cells[row], kind))
+                continue  # a total, or a subtotal: no part
+            self._add(group, 1, at_home[row],
+                      [(name, column[row:row + 1]) for name, column in sums])
+        return []
+
+    def _group(self, key: tuple) -> Optional[dict[str, Any]]:
         group = self.groups.get(key)
         if group is None:
             if len(self.groups) >= MAX_TRACKED:
                 self.overflow = True
-                return iter(())
-            group = self.groups[key] = {"sums": {}, "digits": {},
-                                        "parts": 0, "totals": []}
-        marks = [values.get(c.name) for c in self.labels]
-        if any(is_total_label(v) for v in marks):
-            if len(group["totals"]) < 10:
-                group["totals"].append((number, dict(values), cells))
-            return iter(())
-        if any(is_subtotal_label(v) for v in marks):
-            return iter(())
-        group["parts"] += 1
-        for column in self.sums:
-            value = _decimal(values.get(column.name))
-            if value is not None:
-                group["sums"][column.name] = group["sums"].get(
-                    column.name, Decimal(0)) + value
-                exponent = value.as_tuple().exponent
-                digits = -exponent if isinstance(exponent, int) and \
-                    exponent < 0 else 0
-                group["digits"][column.name] = max(
-                    digits, group["digits"].get(column.name, 0))
-        return iter(())
+                return None
+            group = self.groups[key] = {"sums": {}, "integers": {},
+                                        "parts": 0, "totals": [],
+                                        "elsewhere": False}
+        return group
 
-    def end(self) -> Iterator[fl_errors.Error]:
+    @staticmethod
+    def _add(group: dict[str, Any], parts: int, at_home: bool,
+             sums: list[tuple[str, list[Any]]]) -> None:
+        """Add parts to a group: their count, whether all are places of
+        the regency, and their values, integers exactly and others as
+        Decimals."""
+        group["parts"] += parts
+        if not at_home:
+            group["elsewhere"] = True  # a part outside the regency
+        integers, decimals = group["integers"], group["sums"]
+        for name, column in sums:
+            whole = [v for v in column if type(v) is int]
+            if whole:
+                integers[name] = integers.get(name, 0) + sum(whole)
+            if len(whole) != len(column):
+                exact = [d for v in column if type(v) is not int
+                         and (d := _decimal(v)) is not None]
+                if exact:
+                    decimals[name] = sum(exact, decimals.get(name, _ZERO))
+
+    @staticmethod
+    def _place(label: Any) -> bool:
+        """Whether a label names (or codes) a kecamatan or desa."""
+        return type(label) is str and any(
+            codelists.lookup(system, label) is not None
+            for system in PLACE_SYSTEMS)
+
+    def end(self) -> list[fl_errors.Error]:
+        errors = []
         if self.overflow:
             self.warn(Warning(type="magetan-untracked",
                               note="too many periods to check totals"))
         for group in self.groups.values():
             if len(group["totals"]) != 1 or not group["parts"]:
                 continue
-            number, values, cells = group["totals"][0]
+            number, values, cells, kind = group["totals"][0]
+            if kind == "regency" and group["elsewhere"]:
+                continue  # a comparison with other regions, not a total
             for column in self.sums:
                 total = _decimal(values.get(column.name))
                 if total is None:
                     continue
-                parts = group["sums"].get(column.name, Decimal(0))
-                digits = group["digits"].get(column.name, 0)
+                decimals = group["sums"].get(column.name, _ZERO)
+                parts = decimals + group["integers"].get(column.name, 0)
+                # a sum of decimals keeps the most digits of its terms
+                exponent = decimals.as_tuple().exponent
+                digits = -exponent if isinstance(exponent, int) and \
+                    exponent < 0 else 0
                 tolerance = Decimal(group["parts"]) * Decimal(5).scaleb(
                     -digits - 1) if digits else Decimal(0)
                 if abs(Decimal(str(total)) - parts) > tolerance:
-                    yield _error(TotalError, column, number, total, cells,
-                                 f"the other rows add up to {parts}")
+                    errors.append(_error(
+                        TotalError, column, number, total, cells,
+                        f"the other rows add up to {parts}"))
+        return errors
 
 
 class Jumps(Checker):
     """A value that moves from one period to the next by more than the
     threshold (50 % unless configured) is a warning: a typing error, or a
     change that needs a word in the notes."""
+
+    takes_rows = True
 
     def __init__(self, cols: list[Column], context: Context):
         super().__init__(cols, context)
@@ -444,28 +625,38 @@ class Jumps(Checker):
         self.values = measures(cols, context, additive_only=False)
         self.keys = [c for c in cols if c is not self.period
                      and c not in self.values and not c.period]
+        self.key_names = [c.name for c in self.keys]
+        self.days: dict[Any, Optional[dt.date]] = {}
         self.series: dict[tuple, dict[Any, tuple[int, dict[str, Any]]]] = {}
         self.overflow = False
 
-    def row(self, number: int, values: dict[str, Any],
-            cells: list[str]) -> Iterator[fl_errors.Error]:
-        if self.period is None or not self.values:
-            return iter(())
-        when = _day(values.get(self.period.name))
-        if when is None:
-            return iter(())
-        key = tuple(str(values.get(c.name)) for c in self.keys)
-        series = self.series.get(key)
-        if series is None:
-            if len(self.series) >= MAX_TRACKED:
-                self.overflow = True
-                return iter(())
-            series = self.series[key] = {}
-        series.setdefault(when, (number, {
-            c.name: values.get(c.name) for c in self.values}))
-        return iter(())
+    @property
+    def active(self) -> bool:
+        return self.period is not None and bool(self.values)
 
-    def end(self) -> Iterator[fl_errors.Error]:
+    def rows(self, numbers: list[int], columns: dict[str, list[Any]],
+             cells: list[list[Any]]) -> list[fl_errors.Error]:
+        assert self.period is not None
+        count = len(numbers)
+        absent = [None] * count
+        days = _mapped(self.days, columns.get(self.period.name, absent), _day)
+        keys = _keys([columns.get(n, absent) for n in self.key_names], count)
+        values = [(c.name, columns.get(c.name, absent)) for c in self.values]
+        for row, (key, day) in enumerate(zip(keys, days)):
+            if day is None:
+                continue
+            series = self.series.get(key)
+            if series is None:
+                if len(self.series) >= MAX_TRACKED:
+                    self.overflow = True
+                    continue
+                series = self.series[key] = {}
+            if day not in series:  # the first row of a period counts
+                series[day] = (numbers[row], {
+                    name: column[row] for name, column in values})
+        return []
+
+    def end(self) -> list[fl_errors.Error]:
         if self.overflow:
             self.warn(Warning(type="magetan-untracked",
                               note="too many series to compare periods"))
@@ -493,12 +684,49 @@ class Jumps(Checker):
                                     "change": float(change),
                                     "from": _period_text(before),
                                     "to": _period_text(after)}))
-        return iter(())
+        return []
+
+
+def _mapped(memory: dict[Any, Any], column: list[Any],
+            compute: Callable[[Any], Any]) -> list[Any]:
+    """``compute`` of each value of a column, remembered in ``memory`` (a
+    column repeats few values; unhashable ones are computed each time)."""
+    try:
+        found = list(map(memory.get, column, itertools.repeat(_MISS)))
+    except TypeError:
+        return [compute(value) for value in column]
+    if _MISS in found:
+        for row, value in enumerate(found):
+            if value is _MISS:
+                value = found[row] = compute(column[row])
+                if len(memory) < MAX_TRACKED:
+                    memory[column[row]] = value
+    return found
+
+
+def _keys(columns: list[list[Any]], count: int) -> list[tuple]:
+    """The rows' values of ``columns`` as keys (as text where one is
+    unhashable: an array or an object)."""
+    keys = list(zip(*columns)) if columns else [()] * count
+    try:
+        set(keys)
+    except TypeError:
+        keys = [tuple(map(str, key)) for key in keys]
+    return keys
+
+
+def _text_kind(value: Any) -> Optional[str]:
+    return _label_kind(value) if type(value) is str else None
+
+
+_ZERO = Decimal(0)
 
 
 def _decimal(value: Any) -> Optional[Decimal]:
     """A numeric cell as a Decimal; None for other cells and for NaN and
     infinities (frictionless reads "NaN" and "inf" as numbers)."""
+    if type(value) is Decimal:
+        return value if value.is_finite() else None
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return None
     number = Decimal(str(value))
@@ -513,36 +741,8 @@ CHECKERS = (CodeLists, Periods, NonNegative, Totals, Jumps)
 
 
 def checkers(schema: frictionless.Schema, context: Context) -> list[Checker]:
+    """The statistical checks that have something to check in a table of
+    ``schema``."""
     cols = columns(schema)
-    return [cls(cols, context) for cls in CHECKERS]
-
-
-@attrs.define(kw_only=True, repr=False)
-class magetan_statistics(frictionless.Check):
-    """The statistical checks as one frictionless check."""
-
-    type = "magetan-statistics"
-    Errors = list(ERRORS)
-
-    context: Context = attrs.field(factory=Context)
-    running: list[Checker] = attrs.field(factory=list)
-
-    def validate_start(self) -> Iterable[fl_errors.Error]:
-        self.running = checkers(self.resource.schema, self.context)
-        return []
-
-    def validate_row(self, row: Any) -> Iterable[fl_errors.Error]:
-        values = row.to_dict()
-        cells = ["" if v is None else str(v) for v in row.cells]
-        for checker in self.running:
-            yield from checker.row(row.row_number, values, cells)
-
-    def validate_end(self) -> Iterable[fl_errors.Error]:
-        for checker in self.running:
-            yield from checker.end()
-
-    @property
-    def warnings(self) -> list[Warning]:
-        return [w for checker in self.running for w in checker.warnings]
-
-    metadata_profile_patch = {"properties": {}}
+    return [checker for checker in (cls(cols, context) for cls in CHECKERS)
+            if checker.active]

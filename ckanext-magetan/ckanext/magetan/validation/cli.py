@@ -43,6 +43,10 @@ def _tables(which: str) -> list[str]:
     return chosen
 
 
+def _count(tables: int) -> str:
+    return f"{tables} table" if tables == 1 else f"{tables} tables"
+
+
 @validation_group.command("run")
 @click.argument("resource_ids", nargs=-1)
 @click.option("--pending", "which", flag_value="pending", default=True,
@@ -54,13 +58,17 @@ def _tables(which: str) -> list[str]:
 def validation_run(resource_ids: Iterable[str], which: str,
                    background: bool) -> None:
     """Validate the given resources, or the pending (or all) tables."""
+    dead = validation.settle_dead_jobs()
+    if dead:
+        click.secho(f"{_count(dead)} whose job died: now an error "
+                    "(validate them by id, or with --all).", fg="yellow")
     chosen = list(resource_ids) or _tables(which)
     force = bool(resource_ids) or which == "all"
     counts: dict[str, int] = {}
     if background:
         for resource_id in chosen:
-            validation.enqueue(resource_id)
-        click.secho(f"{len(chosen)} tables queued for the worker.",
+            validation.enqueue(resource_id, force=force)
+        click.secho(f"{_count(len(chosen))} queued for the worker.",
                     fg="green")
         return
     with click.progressbar(chosen, label="Validating",
@@ -71,6 +79,6 @@ def validation_run(resource_ids: Iterable[str], which: str,
             counts[status] = counts.get(status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(
         counts.items())) or "nothing to do"
-    click.secho(f"Validated {len(chosen)} tables: {summary}.",
+    click.secho(f"Validated {_count(len(chosen))}: {summary}.",
                 fg="red" if counts.get(validation.FAILURE)
                 or counts.get(validation.ERROR) else "green")

@@ -1,9 +1,10 @@
 """One validation of one table file with frictionless (v5).
 
 The file is looked at first (``source.inspect``), then read with its
-encoding, dialect and Table Schema and validated by frictionless' baseline
-checks (header, blank rows, cells, types, constraints, primary keys), its
-duplicate-row check and the portal's statistical checks (``checks.py``).
+encoding, dialect and Table Schema and validated as frictionless' baseline
+checks (header, blank rows, cells, types, constraints, primary keys) and
+its duplicate-row check validate it, in one lean pass (``stream.py``) that
+also runs the portal's statistical checks (``checks.py``).
 The result is a frictionless report, as JSON, in the layout
 ckanext-validation clients read.
 """
@@ -20,7 +21,7 @@ from frictionless import errors as fl_errors
 
 from ckanext.magetan.tableschema import (MAX_COLUMNS, TEXT_FORMATS,
                                          column_count, reading)
-from ckanext.magetan.validation import checks, source
+from ckanext.magetan.validation import checks, source, stream
 
 log = logging.getLogger(__name__)
 
@@ -111,18 +112,16 @@ def validate_file(path: str, name: str, format: str,
     if used is None:
         used = reading.infer_dialect(path, format, encoding) \
             if format != "json" else {}
-    statistics = checks.magetan_statistics(context=context)
-    checklist = frictionless.Checklist(checks=[
-        frictionless.checks.duplicate_row(), statistics])
     with frictionless.system.use_context(trusted=True):
-        resource = frictionless.Resource(
+        resource = frictionless.resources.TableResource(
             path=path, name="table", format=format, encoding=encoding,
             dialect=frictionless.Dialect.from_descriptor(used or {}),
             schema=frictionless.Schema.from_descriptor(schema)
             if schema else None)
-        report = resource.validate(checklist, limit_errors=limit_errors)
+        report, statistics = stream.validate(resource, context,
+                                             limit_errors=limit_errors)
     descriptor = report.to_descriptor()
-    found = warnings + [w.to_dict() for w in statistics.warnings]
+    found = warnings + [w.to_dict() for w in statistics]
     for task in descriptor.get("tasks", []):
         task["place"] = name  # not the storage path
         task["warnings"] = list(task.get("warnings", [])) + [

@@ -11,15 +11,16 @@ from ckanext.magetan import validation
 log = logging.getLogger(__name__)
 
 
-def validate_resource(resource_id: str) -> None:
-    """Validate ``resource_id`` unless its current result is known.
+def validate_resource(resource_id: str, force: bool = False) -> None:
+    """Validate ``resource_id`` unless its current result is known
+    (``force``: again anyway).
 
     The worker runs each job in a process of its own (a fork): its memory is
     capped here (``memory_mb``), and RQ stops it after ``timeout`` seconds;
     either ends as an ``error`` result, never as a stuck job."""
     validation.limit_memory(int(tk.config.get(
         "ckanext.magetan.validation.memory_mb")))
-    validation.run(resource_id, wait=True)
+    validation.run(resource_id, wait=True, force=force)
 
 
 def validation_failed(job: Any, connection: Any, kind: type,

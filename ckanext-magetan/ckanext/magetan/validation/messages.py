@@ -252,6 +252,10 @@ def error_message(error: Optional[Mapping[str, Any]]) -> str:
                                "allowed; split the file into smaller ones."),
         "magetan-dialect": tk._("The reading options are not valid: "
                                 "{message}"),
+        # what stopped it is in the log, for the administrator
+        "magetan-crash": tk._("The validation stopped unexpectedly; "
+                              "validate again, and if it stops again, tell "
+                              "Walidata."),
     }
     text = texts.get(kind, tk._("The validation stopped: {message}"))
     return text.format(message=error.get("message", ""))

@@ -22,6 +22,9 @@ from typing import Any, Iterator, Optional
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import requests.adapters
+import urllib3
+import urllib3.connection
 
 from ckan.lib import uploader
 
@@ -86,12 +89,66 @@ def located(resource: dict[str, Any], limits: Limits) -> Iterator[Source]:
         yield Source(path=copy.name, name=name)
 
 
+class _CheckedConnection:
+    """A connection that resolves its host once, refuses it if any of its
+    addresses is inside the portal's network, and connects to the address it
+    checked: a name that resolves elsewhere the second time (DNS
+    rebinding) gets no second look-up."""
+
+    port: int
+    _dns_host: str
+
+    def _new_conn(self) -> socket.socket:
+        # urllib3 has no resolver hook: its connections resolve
+        # ``_dns_host`` in ``_new_conn``, so the checked address stands in
+        # for the name just for that call (``host``, and with it the Host
+        # header, SNI and certificate check, is the name again after it)
+        name = self._dns_host
+        self._dns_host = checked_address(name, self.port)
+        try:
+            return super()._new_conn()  # type: ignore[misc]
+        finally:
+            self._dns_host = name
+
+
+class _CheckedHTTPConnection(_CheckedConnection,
+                             urllib3.connection.HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_CheckedConnection,
+                              urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class CheckedAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with connections that refuse the portal's own
+    network (``_CheckedConnection``)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _CheckedHTTPPool, "https": _CheckedHTTPSPool}
+
+
 def download(url: str, target: Any, limits: Limits) -> None:
     """Write the document at ``url`` into the open file ``target``."""
     with requests.Session() as session:
         # no proxies or .netrc credentials from the environment: the
         # address checked is the one connected to
         session.trust_env = False
+        if not limits.allow_private_urls:
+            adapter = CheckedAdapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
         _download(session, url, target, limits)
 
 
@@ -101,17 +158,12 @@ def _download(session: requests.Session, url: str, target: Any,
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"only http and https links are read: {url!r}")
-        if not limits.allow_private_urls:
-            _refuse_private(parts.hostname, parts.port or (
-                443 if parts.scheme == "https" else 80))
         try:
             response = session.get(url, stream=True, allow_redirects=False,
                                    timeout=(10, limits.timeout))
         except requests.RequestException as error:
             raise FetchError(f"the link cannot be read: {error}")
         with response:
-            if not limits.allow_private_urls:
-                _check_peer(response)
             if response.is_redirect:
                 url = urljoin(url, response.headers.get("location", ""))
                 continue
@@ -145,13 +197,18 @@ def _download(session: requests.Session, url: str, target: Any,
     raise FetchError("the link redirects too often")
 
 
-def _refuse_private(host: str, port: int) -> None:
+def checked_address(host: str, port: int) -> str:
+    """The address to connect to for ``host``: refused (``FetchError``)
+    when any of its addresses is inside the portal's network."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise FetchError(f"the host {host} is not found: {error}")
+    if not infos:
+        raise FetchError(f"the host {host} is not found")
     for info in infos:
         _refuse_address(info[4][0])
+    return str(infos[0][4][0])
 
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -176,20 +233,6 @@ def _refuse_address(address: str) -> None:
         if not candidate.is_global or candidate.is_multicast:
             raise FetchError(
                 "links into the portal's own network are not read")
-
-
-def _check_peer(response: requests.Response) -> None:
-    """The address actually connected to (a name may resolve differently
-    the second time: DNS rebinding)."""
-    connection = getattr(response.raw, "_connection", None)
-    sock = getattr(connection, "sock", None)
-    try:
-        peer = sock.getpeername()[0] if sock is not None else None
-    except OSError:
-        peer = None
-    if peer is None:
-        raise FetchError("the address the link leads to cannot be checked")
-    _refuse_address(peer)
 
 
 def inspect(path: str, format: str, limits: Limits) -> list[dict[str, Any]]:
