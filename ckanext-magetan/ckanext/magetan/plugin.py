@@ -48,6 +48,7 @@ class MagetanPlugin(p.SingletonPlugin, DefaultTranslation,
         permissions.check_configuration(self)
         # /api/i18n/<lang> with this extension's translations.
         language.build()
+        validation.engine.warm_up()
 
     # IMiddleware
 

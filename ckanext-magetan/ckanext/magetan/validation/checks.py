@@ -698,9 +698,13 @@ def _mapped(memory: dict[Any, Any], column: list[Any],
     if _MISS in found:
         for row, value in enumerate(found):
             if value is _MISS:
-                value = found[row] = compute(column[row])
-                if len(memory) < MAX_TRACKED:
-                    memory[column[row]] = value
+                key = column[row]
+                value = memory.get(key, _MISS)  # met earlier in the batch
+                if value is _MISS:
+                    value = compute(key)
+                    if len(memory) < MAX_TRACKED:
+                        memory[key] = value
+                found[row] = value
     return found
 
 

@@ -94,6 +94,7 @@ class ColumnReader:
         self.index = index
         self.cell_checks = cell_checks
         self.integers = texts and plain_integers(fld)
+        self.counts: Optional[bool] = None  # decided on the first batch
         # cell -> (value, text) for cells without notes or findings
         self.clean: dict[Optional[str], tuple[Any, str]] = {}
         # cell -> (value, text, notes, findings) for the others
@@ -105,7 +106,13 @@ class ColumnReader:
         """The typed values of ``cells`` and their texts; their notes and
         findings go to ``problems`` and ``findings`` under their row in the
         batch."""
-        if self.integers:
+        if self.integers and self.counts is None:
+            # a column of counts (mostly distinct) gains nothing from the
+            # memory; a column of codes or years does
+            self.counts = len(set(cells)) > len(cells) // 2
+        if self.integers and (self.counts or len(self.clean) +
+                              len(self.marked) >= MEMO_SIZE):
+            # integers too many to remember: read at once
             try:
                 values = list(map(int, cells))
             except (TypeError, ValueError):
@@ -117,10 +124,17 @@ class ColumnReader:
             entries = list(map(self.clean.get, cells,
                                itertools.repeat(_MISS)))
         except TypeError:  # an unhashable cell (a JSON array or object)
-            entries = [_MISS] * len(cells)
+            entries = _Unhashable([_MISS] * len(cells))
         if _holds(entries, _MISS):
+            if not isinstance(entries, _Unhashable) and \
+                    len(self.clean) + len(self.marked) < MEMO_SIZE:
+                # each new cell read once, then the column looked up again
+                self._learn({cells[row] for row, entry in enumerate(entries)
+                             if entry is _MISS})
+                entries = list(map(self.clean.get, cells,
+                                   itertools.repeat(_MISS)))
             for row, entry in enumerate(entries):
-                if entry is _MISS:
+                if entry is _MISS:  # marked, or not remembered
                     entries[row] = self._read(cells[row], row, problems,
                                               findings)
         return list(map(_FIRST, entries)), list(map(_SECOND, entries))
@@ -135,22 +149,48 @@ class ColumnReader:
                         findings.setdefault(row, []).append(
                             (self.index, ((order, *hit),)))
 
+    def _learn(self, cells: set[Any]) -> None:
+        """Read and remember new text cells (and None) of a column."""
+        for cell in cells:
+            if (cell is None or type(cell) is str) and \
+                    cell not in self.clean and cell not in self.marked and \
+                    len(self.clean) + len(self.marked) < MEMO_SIZE:
+                self._remember(cell)
+
+    def _remember(self, cell: Any) -> tuple[Any, str, Optional[Notes],
+                                            Optional[Flags]]:
+        value, notes = self._typed(cell)
+        noted = tuple(notes.items()) if notes else None
+        hits = [(order, *finding) for order, check in self.cell_checks
+                if (finding := check(value)) is not None]
+        entry = (value, str(value), noted, tuple(hits) if hits else None)
+        if (cell is None or type(cell) is str) and \
+                len(self.clean) + len(self.marked) < MEMO_SIZE:
+            if noted is None and not hits:
+                self.clean[cell] = entry[:2]
+            else:
+                self.marked[cell] = entry
+        return entry
+
+    def _typed(self, cell: Any) -> tuple[Any, Optional[dict[str, str]]]:
+        """frictionless' reading of a cell (``int`` for plain integers)."""
+        if self.integers and type(cell) is str:
+            try:
+                return int(cell), None
+            except ValueError:
+                pass
+        return self.reader(cell)
+
     def _read(self, cell: Any, row: int, problems: Marks,
               findings: Marks) -> tuple[Any, str]:
         remembered = cell is None or type(cell) is str
+        if remembered:  # perhaps read earlier in this batch
+            clean = self.clean.get(cell)
+            if clean is not None:
+                return clean
         entry = self.marked.get(cell) if remembered else None
         if entry is None:
-            value, notes = self.reader(cell)
-            noted = tuple(notes.items()) if notes else None
-            hits = [(order, *finding) for order, check in self.cell_checks
-                    if (finding := check(value)) is not None]
-            entry = (value, str(value), noted, tuple(hits) if hits else None)
-            if remembered and \
-                    len(self.clean) + len(self.marked) < MEMO_SIZE:
-                if noted is None and not hits:
-                    self.clean[cell] = entry[:2]
-                else:
-                    self.marked[cell] = entry
+            entry = self._remember(cell)
         value, text, noted, flagged = entry
         if noted is not None:
             problems.setdefault(row, []).append((self.index, noted))
@@ -160,6 +200,11 @@ class ColumnReader:
 
 
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+
+
+class _Unhashable(list):
+    """A column's entries when a cell cannot be looked up (a JSON array or
+    object): read cell by cell."""
 
 
 def csv_rows(resource: frictionless.Resource) -> Iterator[list[str]]:
