@@ -248,6 +248,36 @@ class TestBigFilesAndLimits:
         assert status(people, resource) == "failure"
 
 
+    def test_a_result_is_written_only_onto_what_it_validated(
+            self, people, ckan_config, monkeypatch):
+        """A save that commits between the run's last look at the resource
+        and its write has marked the row pending with its own fingerprint:
+        the run's result does not overwrite it."""
+        import sqlalchemy as sa
+
+        from ckan import model
+
+        from ckanext.magetan.validation.tables import result as table
+
+        resource = queued_table(people, ckan_config, monkeypatch,
+                                schema=SCHEMA)
+        real = validation._outcome
+
+        def saved_meanwhile(*args: Any, **kwargs: Any) -> engine.Outcome:
+            outcome = real(*args, **kwargs)
+            with model.meta.engine.begin() as other:  # another process
+                other.execute(sa.update(table).where(
+                    table.c.resource_id == resource["id"]).values(
+                        fingerprint="saved-meanwhile", status="pending"))
+            return outcome
+
+        monkeypatch.setattr(validation, "_outcome", saved_meanwhile)
+        assert validation.run(resource["id"]) is None
+        row = validation.rows([resource["id"]])[resource["id"]]
+        assert (row["fingerprint"], row["status"]) == (
+            "saved-meanwhile", "pending")
+
+
 class TestRevisions:
     def test_the_public_keeps_its_valid_file(self, people, app):
         draft = indikator(people["org"], private=True)
@@ -378,3 +408,26 @@ def test_the_command_queues_every_table_again(people, cli):
     after = validation.rows([resource["id"]])[resource["id"]]
     assert after["status"] == "success"
     assert after["finished"] > before["finished"]
+
+
+def test_linked_tables_are_validated_again_from_cron(people, cli,
+                                                     table_server):
+    """A linked file changed at its source: ``--links`` finds it out."""
+    draft = indikator(people["org"], private=True)
+    url = table_server.add(GOOD)
+    linked = act(people["pengelola"], "resource_create",
+                 package_id=draft["id"], format="CSV", url=url,
+                 schema=SCHEMA)
+    uploaded = act(people["pengelola"], "resource_create",
+                   package_id=draft["id"], format="CSV", upload=upload(GOOD),
+                   schema=SCHEMA)
+    run_worker()
+    assert status(people, linked) == "success"
+    path = url.split("/", 3)[3]
+    table_server.files["/" + path] = (BAD, "text/csv")
+    result = cli.invoke(ckan_cli, ["magetan", "validation", "run",
+                                   "--links"])
+    assert result.exit_code == 0, result.output
+    assert "Validated 1 table: 1 failure." in result.output
+    assert status(people, linked) == "failure"
+    assert status(people, uploaded) == "success"

@@ -20,8 +20,9 @@ def validation_group() -> None:
 
 
 def _tables(which: str) -> list[str]:
-    """Ids of the active tabular resources: every one, or those whose
-    result is pending, missing or out of date."""
+    """Ids of the active tabular resources: every one (``all``), the
+    linked ones (``links``: their file may have changed at its source), or
+    those whose result is pending, missing or out of date."""
     ids = model.Session.execute(
         sa.select(model.Resource.id).join(
             model.Package, model.Package.id == model.Resource.package_id)
@@ -34,8 +35,11 @@ def _tables(which: str) -> list[str]:
         resource = model.Resource.get(resource_id)
         if resource is None or validation.format_of(resource) is None:
             continue
-        if which == "all":
+        if which == "all" or (which == "links"
+                              and resource.url_type != "upload"):
             chosen.append(resource_id)
+            continue
+        if which == "links":
             continue
         state = validation.status_of(resource, found.get(resource_id))
         if state is not None and state["status"] == validation.PENDING:
@@ -53,6 +57,9 @@ def _count(tables: int) -> str:
               help="Tables without a current result (the default).")
 @click.option("--all", "which", flag_value="all",
               help="Every table, again.")
+@click.option("--links", "which", flag_value="links",
+              help="Every linked table, again (its file may have changed "
+                   "at its source; from cron).")
 @click.option("--background", is_flag=True,
               help="Queue the jobs for the worker instead of running here.")
 def validation_run(resource_ids: Iterable[str], which: str,
@@ -63,7 +70,7 @@ def validation_run(resource_ids: Iterable[str], which: str,
         click.secho(f"{_count(dead)} whose job died: now an error "
                     "(validate them by id, or with --all).", fg="yellow")
     chosen = list(resource_ids) or _tables(which)
-    force = bool(resource_ids) or which == "all"
+    force = bool(resource_ids) or which in ("all", "links")
     counts: dict[str, int] = {}
     if background:
         for resource_id in chosen:
