@@ -364,14 +364,18 @@ def settle_dead_jobs() -> int:
             table.c.status == PENDING)).all()
     if not pending:
         return 0
-    connection = jobs.get_queue().connection
     settled = 0
     for resource_id, current in pending:
         dead = job_id(resource_id, current)
         try:
-            status = Job.fetch(dead, connection=connection).get_status()
+            status = Job.fetch(dead, connection=jobs.get_queue().connection
+                               ).get_status()
         except NoSuchJobError:
             continue
+        except Exception:  # noqa: BLE001 - the queue is down: next time
+            log.warning("The queue cannot be asked about validation jobs",
+                        exc_info=True)
+            return settled
         if getattr(status, "value", status) == "failed":
             log.error("Validation job %s ended without a result", dead)
             record_job_failure(resource_id, dead,
