@@ -7,8 +7,9 @@ from playwright.sync_api import expect
 import ckan.plugins as plugins
 from ckan.tests import factories, helpers
 
+from tests.browser import PASSWORD, log_in
+
 pytestmark = pytest.mark.browser
-PASSWORD = "Rahasia-Magetan-2026"
 
 
 @pytest.fixture(scope="module")
@@ -22,16 +23,8 @@ def producer(module_db):
     return user
 
 
-def log_in(page, portal: str) -> None:
-    page.goto(f"{portal}/user/login")
-    page.fill("#field-login", "pengelola-dinkes")
-    page.fill("#field-password", PASSWORD)
-    page.press("#field-password", "Enter")
-    page.wait_for_url("**/dashboard/**")
-
-
 def test_create_then_fix_an_indikator(producer, live_portal, page, tmp_path):
-    log_in(page, live_portal)
+    log_in(page, live_portal, "pengelola-dinkes")
     page.goto(f"{live_portal}/indikator/new")
     page.fill("#field-title", "Cakupan Imunisasi Dasar Lengkap")
     page.fill("#field-indicator_code", "ind-dinkes-010")

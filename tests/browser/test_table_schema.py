@@ -7,10 +7,10 @@ from playwright.sync_api import expect
 import ckan.plugins as plugins
 from ckan.tests import factories
 
+from tests.browser import PASSWORD, log_in
 from tests.conftest import indikator
 
 pytestmark = pytest.mark.browser
-PASSWORD = "Rahasia-Magetan-2026"
 CSV = ("kode_kecamatan;kecamatan;tahun;jumlah_penduduk\n"
        "35.20.01;Poncol;2024;33123\n35.20.02;Parang;2024;46001\n")
 
@@ -30,11 +30,7 @@ def producer(module_db):
 
 def test_upload_then_describe_the_columns(producer, live_portal, page,
                                           tmp_path):
-    page.goto(f"{live_portal}/user/login")
-    page.fill("#field-login", "pengelola")
-    page.fill("#field-password", PASSWORD)
-    page.press("#field-password", "Enter")
-    page.wait_for_url("**/dashboard/**")
+    log_in(page, live_portal, "pengelola")
 
     page.goto(f"{live_portal}/dataset/jumlah-penduduk/resource/new")
     csv_file = tmp_path / "penduduk-2024.csv"

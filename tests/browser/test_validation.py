@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 import ckan.plugins as plugins
 from ckan.tests import factories
 
+from tests.browser import PASSWORD, log_in
 from tests.conftest import indikator
 
 pytestmark = pytest.mark.browser
-PASSWORD = "Rahasia-Magetan-2026"
 HEADER = "kode_kecamatan;kecamatan;tahun;jumlah_penduduk\n"
 WRONG = HEADER + "35.20.01;Poncol;2024;33123\n35.20.02;Parang;2024;-46001\n"
 RIGHT = HEADER + "35.20.01;Poncol;2024;33123\n35.20.02;Parang;2024;46001\n"
@@ -32,11 +32,7 @@ def producer(module_db):
 
 def test_upload_read_the_report_fix_and_submit(producer, live_portal, page,
                                                tmp_path):
-    page.goto(f"{live_portal}/user/login")
-    page.fill("#field-login", "pengelola")
-    page.fill("#field-password", PASSWORD)
-    page.press("#field-password", "Enter")
-    page.wait_for_url("**/dashboard/**")
+    log_in(page, live_portal, "pengelola")
 
     page.goto(f"{live_portal}/dataset/jumlah-penduduk/resource/new")
     wrong = tmp_path / "penduduk-2024.csv"

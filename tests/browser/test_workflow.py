@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 import ckan.plugins as plugins
 from ckan.tests import factories, helpers
 
+from tests.browser import PASSWORD, log_in
 from tests.conftest import indikator
 
 pytestmark = pytest.mark.browser
-PASSWORD = "Rahasia-Magetan-2026"
 ROLES = ("kasi", "kabid", "kadin")
 
 
@@ -32,15 +32,6 @@ def sop(module_db):
               private=True)
     plugins.unload_all()
     return users
-
-
-def log_in(page, portal: str, name: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{portal}/user/login")
-    page.fill("#field-login", name)
-    page.fill("#field-password", PASSWORD)
-    page.press("#field-password", "Enter")
-    page.wait_for_url("**/dashboard/**")
 
 
 def take(page, portal: str, transition: str, dataset: str = "angka-stunting",
