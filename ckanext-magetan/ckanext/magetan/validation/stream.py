@@ -91,6 +91,7 @@ class ColumnReader:
                  cell_checks: list[tuple[int, checks.CellCheck]],
                  texts: bool = False):
         self.reader = fld.create_cell_reader()
+        self.type_note = f'type is "{fld.type}/{fld.format}"'
         self.index = index
         self.cell_checks = cell_checks
         self.integers = texts and plain_integers(fld)
@@ -179,7 +180,12 @@ class ColumnReader:
                 return int(cell), None
             except ValueError:
                 pass
-        return self.reader(cell)
+        try:
+            return self.reader(cell)
+        except (ArithmeticError, TypeError, ValueError):
+            # frictionless' reader stops on a few cells ("sNaN" against a
+            # maximum): a type error, not a crash of the validation
+            return None, {"type": self.type_note}
 
     def _read(self, cell: Any, row: int, problems: Marks,
               findings: Marks) -> tuple[Any, str]:
@@ -311,10 +317,13 @@ def validate(resource: frictionless.resources.TableResource,
             with cyclic_gc_paused():
                 run.rows(resource.cell_stream)
         if own and not run.partial:
-            # as frictionless' loader counts and hashes what it read (a
-            # pass stopped by the error limit has no hashes)
+            # as frictionless' loader counts and hashes what it read
             for key, value in file_stats(resource.normpath).items():
                 setattr(resource.stats, key, value)
+        if run.partial:
+            # a pass stopped by the error limit read batches ahead: the
+            # hashes of a file not read to its end are not reported
+            resource.stats.md5 = resource.stats.sha256 = None
     finally:
         resource.close()
     resource.stats.rows = run.count
@@ -444,7 +453,8 @@ class _Run:
         found: list[fl_errors.Error] = []
         # the rows with something to say: notes, blanks, an odd length,
         # or unique values and keys to remember
-        if self.unique or self.primary_key is not None or uneven:
+        if self.unique or self.primary_key is not None or uneven or \
+                not width:  # (without fields every row is blank)
             said: Iterable[int] = range(len(rows))
         else:
             said = set(problems)
@@ -518,27 +528,38 @@ class _Run:
     def row_errors(self, number: int, row: list[Any], padded: list[Any],
                    values: list[Any], noted: dict[int, Notes]
                    ) -> list[fl_errors.Error]:
-        """The baseline errors of one row, in frictionless' order: its
-        cells' type and constraint errors, extra and missing cells (or one
-        blank-row error for them all), then unique values and the primary
-        key."""
+        """The baseline errors of one row, in frictionless' order.
+
+        frictionless reads a row's cells lazily: the unique fields' cells
+        and the primary key's first (each when its check reads it), the
+        others when a check asks for the row's errors (on a unique or key
+        violation, else at the end); a blank row's errors are then the one
+        blank-row error, and the violations found after it follow it."""
         width = len(self.fields)
-        mistyped = sum(1 for notes in noted.values() if notes[0][0] == "type")
         texts = _texts(row)
         found: list[fl_errors.Error] = []
-        if values.count(None) - mistyped == width:
-            found.append(fl_errors.BlankRowError(
-                note="", cells=texts, row_number=number))
-        else:
-            for index, notes in sorted(noted.items()):
-                for kind, note in notes:
-                    cls = fl_errors.TypeError if kind == "type" \
-                        else fl_errors.ConstraintError
-                    found.append(cls(
-                        note=note, cells=texts, row_number=number,
-                        cell=str(padded[index]),
-                        field_name=self.names[index],
-                        field_number=index + 1))
+        done: set[int] = set()
+        complete = False
+
+        def touch(index: int) -> None:
+            if index in done:
+                return
+            done.add(index)
+            for kind, note in noted.get(index, ()):
+                cls = fl_errors.TypeError if kind == "type" \
+                    else fl_errors.ConstraintError
+                found.append(cls(
+                    note=note, cells=texts, row_number=number,
+                    cell=str(padded[index]), field_name=self.names[index],
+                    field_number=index + 1))
+
+        def finish() -> None:
+            nonlocal complete, found
+            if complete:
+                return
+            complete = True
+            for index in range(width):
+                touch(index)
             for index, cell in enumerate(row[width:], width + 1):
                 found.append(fl_errors.ExtraCellError(
                     note="", cells=texts, row_number=number, cell=str(cell),
@@ -547,30 +568,43 @@ class _Run:
                 found.append(fl_errors.MissingCellError(
                     note="", cells=texts, row_number=number, cell="",
                     field_name=self.names[index], field_number=index + 1))
+            mistyped = sum(1 for notes in noted.values()
+                           if notes[0][0] == "type")
+            if values.count(None) - mistyped == width:
+                found = [fl_errors.BlankRowError(
+                    note="", cells=texts, row_number=number)]
+
         for index, memory in self.unique.items():
+            touch(index)
             value = values[index]
-            if value is not None:
+            if value is not None and value == value:  # NaN matches nothing
                 first = memory.get(value)
                 memory[value] = number
                 if first:
+                    finish()
                     found.append(fl_errors.UniqueError(
                         note=f"the same as in the row at position {first}",
                         cells=texts, row_number=number, cell=str(value),
                         field_name=self.names[index],
                         field_number=index + 1))
         if self.primary_key is not None:
+            for index in self.primary_key:
+                touch(index)
             key = tuple(values[i] for i in self.primary_key)
             if set(key) == {None}:
+                finish()
                 found.append(fl_errors.PrimaryKeyError(
                     note='cells composing the primary keys are all "None"',
                     cells=texts, row_number=number))
-            else:
+            elif all(part == part for part in key):  # NaN matches nothing
                 first = self.primary_memory.get(key)
                 self.primary_memory[key] = number
                 if first:
+                    finish()
                     found.append(fl_errors.PrimaryKeyError(
                         note=f"the same as in the row at position {first}",
                         cells=texts, row_number=number))
+        finish()
         return found
 
 
