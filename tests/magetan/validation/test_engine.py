@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import pytest
 
-from ckanext.magetan.tableschema import infer, reading
+from ckanext.magetan.tableschema import TableSchemaError, infer, reading
 from ckanext.magetan.validation import checks, engine, source
 
 from tests.magetan.validation import files
@@ -127,6 +127,22 @@ class TestLayout:
         outcome = validate(path, schema=dict(schema, fields=[
             *schema["fields"][:2], {"name": "jumlah", "type": "integer"}]))
         assert kinds(outcome) == [("type-error", 3, "jumlah")]
+
+    @pytest.mark.parametrize("content", [
+        b'[["a"], [1' + b"0" * 4400 + b"]]",  # ijson's C parser would crash
+        b"[" * 40 + b"]" * 40,                 # nested too deep
+    ])
+    def test_json_that_cannot_be_read_safely(self, tmp_path, content):
+        path = tmp_path / "tabel.json"
+        path.write_bytes(content)
+        assert kinds(validate(path)) == [("magetan-bad-json", None, None)]
+        with pytest.raises(TableSchemaError):
+            infer(str(path), "json", {})
+
+    def test_json_cut_off(self, tmp_path):
+        path = tmp_path / "tabel.json"
+        path.write_bytes(b'[["a", "[{\\"]"], [1, 2')
+        assert kinds(validate(path)) == [("source-error", None, None)]
 
     def test_json_that_is_no_table(self, tmp_path):
         path = tmp_path / "bukan.json"
@@ -361,6 +377,14 @@ class TestStatisticalChecks:
             "35.20.01,Poncol,2024,10,1\n35.20.02,Parang,2024,5,1\n"
             ",Kabupaten Magetan,2024,16,\n"), period="2024")
         assert kinds(outcome) == [("magetan-total", 4, "jumlah")]
+
+    def test_the_regency_totals_parts_without_a_place_too(self, tmp_path):
+        """A part with a blank or unknown label (Lainnya) is still a part."""
+        outcome = self.check(tmp_path, (
+            "kode,kecamatan,tahun,jumlah,persen\n"
+            "35.20.01,Poncol,2024,10,1\n35.20.02,Parang,2024,20,1\n"
+            ",,2024,5,\n,Kabupaten Magetan,2024,99,\n"), period="2024")
+        assert ("magetan-total", 5, "jumlah") in kinds(outcome)
 
     def test_the_regency_beside_other_regions_is_no_total(self, tmp_path):
         """A table comparing the regency with the province and Indonesia:

@@ -20,6 +20,7 @@ import tempfile
 from typing import Any, Iterable, NoReturn, Optional
 
 import frictionless
+import frictionless.resources
 
 from ckan.lib import uploader
 from ckan.plugins import toolkit as tk
@@ -179,6 +180,12 @@ def infer(source: str, format: str,
     """A Table Schema inferred from the header and first rows of the table
     in the file ``source``, read with ``dialect`` and ``encoding``
     (detected when not given), checked as :func:`check` does."""
+    if format == "json":
+        problem = json_problem(source)
+        if problem:
+            raise TableSchemaError([tk._(
+                "The file cannot be read as a JSON table: {reason}").format(
+                    reason=problem)])
     columns = column_count(source, format)
     if columns > MAX_COLUMNS:
         raise TableSchemaError([_too_many(columns)])
@@ -225,6 +232,38 @@ def infer(source: str, format: str,
     return checked
 
 
+# JSON nested deeper than this is no table (and ijson's cost grows with
+# the square of the depth).
+JSON_MAX_DEPTH = 32
+
+
+def json_problem(path: str) -> Optional[str]:
+    """What makes the JSON file in ``path`` unsafe to read as a table, or
+    None: nested too deep, or a number too long for Python, on which the
+    C parser of ijson (frictionless' JSON reader) crashes the process.
+    Looked for in the bytes, strings left out (a regular expression, at C
+    speed); invalid JSON is frictionless' to report."""
+    with open(path, "rb") as stream:
+        data = stream.read()
+    bare = _JSON_STRING.sub(b'""', data)
+    if _LONG_NUMBER.search(bare):
+        return "a number in the JSON has more digits than Python reads"
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(bare):
+        if bracket.group() in (b"[", b"{"):
+            depth += 1
+            if depth > JSON_MAX_DEPTH:
+                return f"the JSON is nested deeper than {JSON_MAX_DEPTH} levels"
+        else:
+            depth -= 1
+    return None
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_LONG_NUMBER = re.compile(rb"[0-9]{4000,}")
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
 def column_count(path: str, format: str) -> int:
     """How many columns the first row of the table in ``path`` has at most,
     read cheaply (before frictionless, whose time grows with the columns);
@@ -239,6 +278,8 @@ def column_count(path: str, format: str) -> int:
         if format == "json":
             import ijson
 
+            if json_problem(path):
+                return 0  # frictionless is not asked to read it
             with open(path, "rb") as stream:
                 first = next(ijson.items(stream, "item"), None)
             return len(first) if isinstance(first, (list, dict)) else 0

@@ -20,6 +20,7 @@ import re
 from typing import Any, Iterable, Optional
 
 import frictionless
+import frictionless.resources
 
 from ckan.plugins import toolkit as tk
 

@@ -34,13 +34,15 @@ from ckanext.magetan import codelists
 # Labels of a total row, compared without case; a row whose label starts
 # with one of the words is a subtotal, left out of the parts.
 TOTAL_LABELS = ("jumlah", "total", "jumlah total", "total keseluruhan")
-# The regency's name labels a total too, of its kecamatan or desa only: in
-# a table comparing it with the province and Indonesia it is one row among
-# others. ("Magetan" alone is not one: it is also the name of a kecamatan.)
+# The regency's name labels a total too, of its kecamatan or desa: in a
+# table comparing it with the province and Indonesia (another row names a
+# region outside it) it is one row among others. ("Magetan" alone is not
+# one: it is also the name of a kecamatan.)
 REGENCY_LABELS = ("kabupaten magetan", "kab. magetan", "kab magetan")
+OUTSIDE_REGION = re.compile(
+    r"^(?:provinsi|prov\.?|jawa timur|jatim|indonesia|nasional|kabupaten|"
+    r"kab\.?|kota|kotamadya)(?:\s|$)")
 SUBTOTAL_WORDS = ("jumlah", "total", "sub total", "subtotal")
-PLACE_SYSTEMS = ("kecamatan:nama", "desa:nama", "kecamatan", "kecamatan:bps",
-                 "desa")
 # The code lists the checks read: a result is out of date when one changes.
 REFERENCE_LISTS = ("kecamatan", "desa", "satuan")
 PERIOD_TYPES = ("year", "yearmonth", "date", "datetime")
@@ -516,15 +518,15 @@ class Totals(Checker):
         labels = [columns.get(n, absent) for n in self.label_names]
         kinds = [_mapped(self.kinds, column, _text_kind) for column in labels]
         marked = list(map(any, zip(*kinds))) if kinds else [False] * count
-        places = [_mapped(self.places, column, self._place)
-                  for column in labels]
-        at_home = list(map(any, zip(*places))) if places else [False] * count
+        outside = [_mapped(self.places, column, self._outside)
+                   for column in labels]
+        away = list(map(any, zip(*outside))) if outside else [False] * count
         sums = [(name, columns.get(name, absent)) for name in self.sum_names]
         if not any(marked) and len(set(keys)) == 1:
             # one period and no totals in the batch: summed by column
             group = self._group(keys[0])
             if group is not None:
-                self._add(group, count, all(at_home), sums)
+                self._add(group, count, any(away), sums)
             return []
         for row, key in enumerate(keys):
             group = self._group(key)
@@ -539,7 +541,7 @@ class Totals(Checker):
                         name: column[row] for name, column in
                         columns.items()}, cells[row], kind))
                 continue  # a total, or a subtotal: no part
-            self._add(group, 1, at_home[row],
+            self._add(group, 1, away[row],
                       [(name, column[row:row + 1]) for name, column in sums])
         return []
 
@@ -555,14 +557,14 @@ class Totals(Checker):
         return group
 
     @staticmethod
-    def _add(group: dict[str, Any], parts: int, at_home: bool,
+    def _add(group: dict[str, Any], parts: int, away: bool,
              sums: list[tuple[str, list[Any]]]) -> None:
-        """Add parts to a group: their count, whether all are places of
-        the regency, and their values, integers exactly and others as
-        Decimals."""
+        """Add parts to a group: their count, whether one names a region
+        outside the regency, and their values, integers exactly and others
+        as Decimals."""
         group["parts"] += parts
-        if not at_home:
-            group["elsewhere"] = True  # a part outside the regency
+        if away:
+            group["elsewhere"] = True  # a comparison with other regions
         integers, decimals = group["integers"], group["sums"]
         for name, column in sums:
             whole = [v for v in column if type(v) is int]
@@ -575,11 +577,14 @@ class Totals(Checker):
                     decimals[name] = sum(exact, decimals.get(name, _ZERO))
 
     @staticmethod
-    def _place(label: Any) -> bool:
-        """Whether a label names (or codes) a kecamatan or desa."""
-        return type(label) is str and any(
-            codelists.lookup(system, label) is not None
-            for system in PLACE_SYSTEMS)
+    def _outside(label: Any) -> bool:
+        """Whether a label names a region outside the regency (a province,
+        Indonesia, another kabupaten or kota)."""
+        if type(label) is not str:
+            return False
+        text = " ".join(label.split()).lower()
+        return text not in REGENCY_LABELS and \
+            OUTSIDE_REGION.match(text) is not None
 
     def end(self) -> list[fl_errors.Error]:
         errors = []

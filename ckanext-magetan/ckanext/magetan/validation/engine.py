@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 import attrs
 import frictionless
+import frictionless.resources
 from frictionless import errors as fl_errors
 
 from ckanext.magetan.tableschema import (MAX_COLUMNS, TEXT_FORMATS,
@@ -56,6 +57,8 @@ FILE_ERRORS = {cls.type: cls for cls in (
                 "The uploaded file is missing from the storage."),
     _file_error("magetan-too-many-columns", "Too Many Columns",
                 "The table has more columns than a Table Schema describes."),
+    _file_error("magetan-bad-json", "Not a JSON Table",
+                "The JSON cannot be read safely as a table."),
 )}
 
 

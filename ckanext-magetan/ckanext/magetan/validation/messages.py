@@ -163,6 +163,10 @@ def _what_and_fix(error: Mapping[str, Any]) -> tuple[str, str]:
                             tk._("Open the file in the spreadsheet program, "
                                  "let it compute, and save it; or paste the "
                                  "values instead of the formulas.")),
+        "magetan-bad-json": (tk._("The JSON file cannot be read as a table: "
+                                  "it is not valid JSON, or nests too deep."),
+                             tk._("Save the table as an array of rows or of "
+                                  "objects, or as CSV.")),
         "magetan-binary": (tk._("The file holds binary data, not text."),
                            tk._("Upload the table itself, saved as CSV or "
                                 "Excel workbook.")),

@@ -155,7 +155,10 @@ def download(url: str, target: Any, limits: Limits) -> None:
 def _download(session: requests.Session, url: str, target: Any,
               limits: Limits) -> None:
     for _ in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as error:  # "http://[::1" and the like
+            raise FetchError(f"the link is not a valid address: {error}")
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"only http and https links are read: {url!r}")
         try:
@@ -255,6 +258,12 @@ def inspect(path: str, format: str, limits: Limits) -> list[dict[str, Any]]:
     if format == "xls" and not head.startswith(OLE2_MAGIC):
         raise SourceProblem("magetan-not-spreadsheet",
                             "the file is not an Excel 97-2003 workbook")
+    if format == "json":
+        from ckanext.magetan.tableschema import json_problem
+
+        problem = json_problem(path)
+        if problem:
+            raise SourceProblem("magetan-bad-json", problem)
     if format in ("csv", "tsv") and b"\x00" in head and not (
             head.startswith((b"\xff\xfe", b"\xfe\xff"))
             or _utf16_without_bom(head)):

@@ -36,8 +36,10 @@ from frictionless.formats.csv import CsvControl
 from ckanext.magetan.validation import checks
 
 # A field's reader remembers this many distinct cells (code and name
-# columns repeat a few values; a column of distinct counts gains nothing).
+# columns repeat a few values; a column of distinct counts gains nothing),
+# and all readers of a table this many together.
 MEMO_SIZE = 20_000
+TABLE_MEMO_SIZE = 200_000
 # Rows read and checked together, column by column.
 BATCH_ROWS = 2_000
 # frictionless sniffs a CSV file's quoting from its first lines.
@@ -89,13 +91,15 @@ class ColumnReader:
 
     def __init__(self, fld: frictionless.Field, index: int,
                  cell_checks: list[tuple[int, checks.CellCheck]],
-                 texts: bool = False):
+                 texts: bool = False, room: int = 0):
         self.reader = fld.create_cell_reader()
         self.type_note = f'type is "{fld.type}/{fld.format}"'
         self.index = index
         self.cell_checks = cell_checks
         self.integers = texts and plain_integers(fld)
         self.counts: Optional[bool] = None  # decided on the first batch
+        self.room = room  # cells it may remember
+        self.looked = self.hits = 0
         # cell -> (value, text) for cells without notes or findings
         self.clean: dict[Optional[str], tuple[Any, str]] = {}
         # cell -> (value, text, notes, findings) for the others
@@ -112,7 +116,7 @@ class ColumnReader:
             # memory; a column of codes or years does
             self.counts = len(set(cells)) > len(cells) // 2
         if self.integers and (self.counts or len(self.clean) +
-                              len(self.marked) >= MEMO_SIZE):
+                              len(self.marked) >= self.room):
             # integers too many to remember: read at once
             try:
                 values = list(map(int, cells))
@@ -128,17 +132,32 @@ class ColumnReader:
             entries = _Unhashable([_MISS] * len(cells))
         if _holds(entries, _MISS):
             if not isinstance(entries, _Unhashable) and \
-                    len(self.clean) + len(self.marked) < MEMO_SIZE:
+                    len(self.clean) + len(self.marked) < self.room:
                 # each new cell read once, then the column looked up again
                 self._learn({cells[row] for row, entry in enumerate(entries)
                              if entry is _MISS})
                 entries = list(map(self.clean.get, cells,
                                    itertools.repeat(_MISS)))
+            misses = entries.count(_MISS)
             for row, entry in enumerate(entries):
                 if entry is _MISS:  # marked, or not remembered
                     entries[row] = self._read(cells[row], row, problems,
                                               findings)
+        else:
+            misses = 0
+        self._account(len(cells), misses)
         return list(map(_FIRST, entries)), list(map(_SECOND, entries))
+
+    def _account(self, looked: int, misses: int) -> None:
+        """Forget, and stop remembering, when remembering does not pay: the
+        memory is full and most cells were not in it (distinct values)."""
+        self.looked += looked
+        self.hits += looked - misses
+        if self.room and self.hits * 2 < self.looked and \
+                len(self.clean) + len(self.marked) >= self.room:
+            self.clean.clear()
+            self.marked.clear()
+            self.room = 0
 
     def _check(self, values: list[Any], findings: Marks) -> None:
         """The statistical checks of a column of values read at once."""
@@ -155,7 +174,7 @@ class ColumnReader:
         for cell in cells:
             if (cell is None or type(cell) is str) and \
                     cell not in self.clean and cell not in self.marked and \
-                    len(self.clean) + len(self.marked) < MEMO_SIZE:
+                    len(self.clean) + len(self.marked) < self.room:
                 self._remember(cell)
 
     def _remember(self, cell: Any) -> tuple[Any, str, Optional[Notes],
@@ -166,7 +185,7 @@ class ColumnReader:
                 if (finding := check(value)) is not None]
         entry = (value, str(value), noted, tuple(hits) if hits else None)
         if (cell is None or type(cell) is str) and \
-                len(self.clean) + len(self.marked) < MEMO_SIZE:
+                len(self.clean) + len(self.marked) < self.room:
             if noted is None and not hits:
                 self.clean[cell] = entry[:2]
             else:
@@ -360,8 +379,9 @@ class _Run:
                 cell_checks.setdefault(name, []).append((order, check))
         # ``texts``: every cell is text (the csv module reads the file)
         self.texts = texts
+        room = min(MEMO_SIZE, TABLE_MEMO_SIZE // max(len(self.fields), 1))
         self.readers = [ColumnReader(f, index, cell_checks.get(f.name, []),
-                                     texts)
+                                     texts, room)
                         for index, f in enumerate(self.fields)]
         self.errors: list[fl_errors.Error] = []
         if not (resource.labels or resource.fragment):
@@ -463,22 +483,37 @@ class _Run:
                     said.update(row for row, value in enumerate(column)
                                 if value is None)
             said = sorted(said)
+        limit = self.limit_errors
         for row in said:
+            # errors past the limit are cut: not made (a row of a million
+            # extra cells)
+            budget = limit - len(self.errors) - len(found) if limit else None
+            if budget is not None and budget <= 0:
+                break
             found.extend(self.row_errors(
                 numbers[row], rows[row], padded[row], list(values[row]),
-                dict(problems.get(row, ()))))
+                dict(problems.get(row, ())), budget))
         found.extend(self.duplicate_rows(numbers, rows, texts))
+        # the statistical errors of a row by checker (as they ran row by
+        # row), then by column
+        statistical: list[tuple[tuple[int, int, int, int],
+                                fl_errors.Error]] = []
         for row, flagged in findings.items():
-            found.extend(self.statistical_errors(
+            statistical.extend(self.statistical_errors(
                 numbers[row], rows[row], values[row], flagged))
         if self.row_checkers:
             by_name = dict(zip(self.names, columns))
-            for checker in self.row_checkers:
-                found.extend(checker.rows(numbers, by_name, rows))
+            for order, checker in enumerate(self.checkers):
+                if checker.takes_rows:
+                    statistical.extend(
+                        ((_row_number(error), order, 1,
+                          getattr(error, "field_number", 0) or 0), error)
+                        for error in checker.rows(numbers, by_name, rows))
+        statistical.sort(key=lambda keyed: keyed[0])
+        found.extend(error for _, error in statistical)
         # per row: baseline, duplicate, statistical errors (a stable sort)
         found.sort(key=_row_number)
         self.errors.extend(found)
-        limit = self.limit_errors
         if limit and len(self.errors) >= limit:
             # frictionless stops after the row that reached the limit:
             # the rows after it were not read
@@ -514,20 +549,18 @@ class _Run:
     def statistical_errors(self, number: int, row: list[Any],
                            values: Sequence[Any],
                            flagged: list[tuple[int, Flags]]
-                           ) -> list[fl_errors.Error]:
+                           ) -> list[tuple[tuple[int, int, int, int],
+                                           fl_errors.Error]]:
         """The errors of the statistical checks of single cells in a row,
-        by checker, then by column."""
-        ordered = sorted(((order, index, cls, note)
-                          for index, flags in flagged
-                          for order, cls, note in flags),
-                         key=lambda found: found[:2])
-        return [checks.cell_error(cls, self.names[index], number, index + 1,
-                                  values[index], row, note)
-                for _, index, cls, note in ordered]
+        each with its place in the row's order (checker, column)."""
+        return [((number, order, 0, index), checks.cell_error(
+                    cls, self.names[index], number, index + 1,
+                    values[index], row, note))
+                for index, flags in flagged for order, cls, note in flags]
 
     def row_errors(self, number: int, row: list[Any], padded: list[Any],
-                   values: list[Any], noted: dict[int, Notes]
-                   ) -> list[fl_errors.Error]:
+                   values: list[Any], noted: dict[int, Notes],
+                   budget: Optional[int] = None) -> list[fl_errors.Error]:
         """The baseline errors of one row, in frictionless' order.
 
         frictionless reads a row's cells lazily: the unique fields' cells
@@ -561,10 +594,14 @@ class _Run:
             for index in range(width):
                 touch(index)
             for index, cell in enumerate(row[width:], width + 1):
+                if budget is not None and len(found) >= budget:
+                    break  # cut by the error limit anyway
                 found.append(fl_errors.ExtraCellError(
                     note="", cells=texts, row_number=number, cell=str(cell),
                     field_name="", field_number=index))
             for index in range(len(row), width):
+                if budget is not None and len(found) >= budget:
+                    break
                 found.append(fl_errors.MissingCellError(
                     note="", cells=texts, row_number=number, cell="",
                     field_name=self.names[index], field_number=index + 1))
