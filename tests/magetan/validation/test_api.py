@@ -164,6 +164,16 @@ def test_json_tables_are_validated(people):
         step(people["pengelola"], draft, "submit")
 
 
+def test_a_geojson_link_is_no_table(people):
+    """A JSON format that is no table: not validated, though its file is
+    named .json."""
+    draft = indikator(people["org"], private=True)
+    resource = act(people["pengelola"], "resource_create",
+                   package_id=draft["id"], format="GeoJSON",
+                   url="https://example.org/batas-kecamatan.json")
+    assert "validation_status" not in resource
+
+
 def test_a_document_has_no_validation(people):
     draft = indikator(people["org"], private=True)
     resource = act(people["pengelola"], "resource_create",

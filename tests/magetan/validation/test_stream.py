@@ -300,14 +300,20 @@ class TestCsvAgainstFrictionless:
         """frictionless' reader raises on "sNaN" under a maximum (a crash
         of frictionless' own validate()): the lean pass reports a type
         error instead."""
-        path = write(tmp_path / "t.csv", [["n"], ["1"], ["sNaN"]])
+        path = write(tmp_path / "t.csv", [["n"], ["1"], ["sNaN"], ["sNaN"]])
         with frictionless.system.use_context(trusted=True):
             report, _ = stream.validate(frictionless.resources.TableResource(
                 path=str(path), schema=frictionless.Schema.from_descriptor(
                     {"fields": [{"name": "n", "type": "number",
                                  "constraints": {"maximum": 5}}]})))
         assert [(e.type, e.row_number) for e in report.tasks[0].errors] == [
-            ("type-error", 3)]
+            ("type-error", 3), ("type-error", 4), ("duplicate-row", 4)]
+        with frictionless.system.use_context(trusted=True):
+            report, _ = stream.validate(frictionless.resources.TableResource(
+                path=str(path), schema=frictionless.Schema.from_descriptor(
+                    {"fields": [{"name": "n", "type": "number",
+                                 "constraints": {"unique": True}}]})))
+        assert report.tasks[0].stats["rows"] == 3
 
 
 class TestWorkbooksAgainstFrictionless:

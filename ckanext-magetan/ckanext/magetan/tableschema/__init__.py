@@ -77,13 +77,22 @@ class TableSchemaError(Exception):
         super().__init__("; ".join(self.messages))
 
 
+# Formats of JSON documents that are no tables: a resource of one of them is
+# not one, whatever its file is named (a GeoJSON link ending in .json).
+NOT_TABLES = {"geojson", "topojson", "json-ld", "jsonld", "json-stat",
+              "jsonstat"}
+
+
 def tabular_format(*candidates: Optional[str]) -> Optional[str]:
     """The frictionless format of the first candidate (a CKAN format such as
-    ``CSV`` or a file name such as ``data.xlsx``) that names a table."""
+    ``CSV`` or a file name such as ``data.xlsx``) that names a table (None
+    when one names a JSON format that is no table)."""
     for candidate in candidates:
         if not candidate:
             continue
         text = str(candidate).strip().lower()
+        if text in NOT_TABLES:
+            return None
         key = text.rsplit(".", 1)[-1] if "." in text else text
         if key in TABULAR_FORMATS:
             return TABULAR_FORMATS[key]

@@ -360,23 +360,29 @@ def settle_dead_jobs() -> int:
     from ckan.lib import jobs
 
     pending = model.Session.execute(sa.select(
-        table.c.resource_id, table.c.fingerprint).where(
+        table.c.resource_id, table.c.fingerprint, table.c.created).where(
             table.c.status == PENDING)).all()
     if not pending:
         return 0
     settled = 0
-    for resource_id, current in pending:
+    for resource_id, current, marked in pending:
         dead = job_id(resource_id, current)
         try:
-            status = Job.fetch(dead, connection=jobs.get_queue().connection
-                               ).get_status()
+            job = Job.fetch(dead, connection=jobs.get_queue().connection)
+            status = job.get_status()
+            ended = job.ended_at
         except NoSuchJobError:
             continue
         except Exception:  # noqa: BLE001 - the queue is down: next time
             log.warning("The queue cannot be asked about validation jobs",
                         exc_info=True)
             return settled
-        if getattr(status, "value", status) == "failed":
+        if ended is not None and ended.tzinfo is None:
+            ended = ended.replace(tzinfo=dt.timezone.utc)  # RQ's are UTC
+        # a failure of this pending mark's job, not of an earlier one with
+        # the same id (a link's id stays; RQ keeps failed jobs for a year)
+        if getattr(status, "value", status) == "failed" and \
+                (ended is None or ended > marked):
             log.error("Validation job %s ended without a result", dead)
             record_job_failure(resource_id, dead,
                                "the validation job stopped (its process "

@@ -614,7 +614,7 @@ class _Run:
         for index, memory in self.unique.items():
             touch(index)
             value = values[index]
-            if value is not None and value == value:  # NaN matches nothing
+            if value is not None and _matchable(value):
                 first = memory.get(value)
                 memory[value] = number
                 if first:
@@ -633,7 +633,7 @@ class _Run:
                 found.append(fl_errors.PrimaryKeyError(
                     note='cells composing the primary keys are all "None"',
                     cells=texts, row_number=number))
-            elif all(part == part for part in key):  # NaN matches nothing
+            elif all(map(_matchable, key)):
                 first = self.primary_memory.get(key)
                 self.primary_memory[key] = number
                 if first:
@@ -648,6 +648,16 @@ class _Run:
 _UTF8 = operator.methodcaller("encode", "utf-8")
 _DIGESTER = functools.partial(hashlib.blake2b, digest_size=16)
 _DIGEST = operator.methodcaller("digest")
+
+
+def _matchable(value: Any) -> bool:
+    """Whether a value can equal another row's: NaN matches nothing
+    (frictionless makes a new one per row), and a signalling NaN cannot
+    even be compared."""
+    try:
+        return bool(value == value)
+    except ArithmeticError:
+        return False
 
 
 def _holds(values: list[Any], marker: Any) -> bool:
