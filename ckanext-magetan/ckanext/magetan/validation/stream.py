@@ -372,7 +372,9 @@ class _Run:
         self.names = [f.name for f in self.fields]
         self.checkers = checks.checkers(resource.schema, statistics) \
             if statistics is not None else []
-        self.row_checkers = [c for c in self.checkers if c.takes_rows]
+        # the checks across a row, with their place in the checkers' order
+        self.row_checkers = [(order, c) for order, c in
+                             enumerate(self.checkers) if c.takes_rows]
         cell_checks: dict[str, list[tuple[int, checks.CellCheck]]] = {}
         for order, checker in enumerate(self.checkers):
             for name, check in checker.cell_checks().items():
@@ -503,12 +505,11 @@ class _Run:
                 numbers[row], rows[row], values[row], flagged))
         if self.row_checkers:
             by_name = dict(zip(self.names, columns))
-            for order, checker in enumerate(self.checkers):
-                if checker.takes_rows:
-                    statistical.extend(
-                        ((_row_number(error), order, 1,
-                          getattr(error, "field_number", 0) or 0), error)
-                        for error in checker.rows(numbers, by_name, rows))
+            for order, checker in self.row_checkers:
+                statistical.extend(
+                    ((_row_number(error), order, 1,
+                      getattr(error, "field_number", 0) or 0), error)
+                    for error in checker.rows(numbers, by_name, rows))
         statistical.sort(key=lambda keyed: keyed[0])
         found.extend(error for _, error in statistical)
         # per row: baseline, duplicate, statistical errors (a stable sort)
