@@ -7,7 +7,7 @@ case "$1" in
     exec gunicorn --bind 0.0.0.0:5000 --workers "${WEB_WORKERS:-2}" \
       --timeout 120 "ckan.config.middleware:make_app_from_ini()" ;;
   worker)
-    exec ckan jobs worker ;;
+    exec ckan magetan worker ;;
   *)
     exec "$@" ;;
 esac

@@ -623,7 +623,7 @@ def cmd_run(args: argparse.Namespace) -> None:
              f"127.0.0.1:{MAIL_SINK_PORT}", "-c", "aiosmtpd.handlers.Mailbox",
              str(MAIL_DIR)]))
     children.append(subprocess.Popen(
-        [str(CKAN), "-c", str(CONFIG), "jobs", "worker"]))
+        [str(CKAN), "-c", str(CONFIG), "magetan", "worker"]))
     children.append(subprocess.Popen(
         [str(CKAN), "-c", str(CONFIG), "run", "--host", args.host, "--port",
          str(args.port), "--disable-reloader"]))

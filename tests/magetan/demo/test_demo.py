@@ -90,6 +90,26 @@ def test_demo_load_is_complete_and_idempotent(cli, search):
     assert roles["pengelola-dinkes"] == "editor"
     assert roles["kepala-dinkes"] == "admin"
 
+    # the release calendar: periods, announced, released, postponed and
+    # cancelled releases, and one whose data is late
+    found = helpers.call_action("magetan_release_calendar", limit=1000)
+    by_title = {e["title"]: e for e in found["entries"]}
+    planned = spec["release_calendar"]["entries"]
+    assert {e["title"] for e in planned} <= set(by_title)
+    released = [e for e in found["entries"] if e["status"] == "published"]
+    assert [e["dataset"]["name"] for e in released] == spec["released"]
+    statuses = collections.Counter(e["status"] for e in found["entries"])
+    assert statuses["postponed"] == 1 and statuses["cancelled"] == 1
+    sayuran = next(e for e in found["entries"] if e["dataset"] is None
+                   and "Sayuran" in e["title"])
+    assert sayuran["status"] == "confirmed"
+    assert sayuran["release_period"]["name"] == "rilis-demo-2"
+    from ckanext.magetan import calendar
+    moved = calendar.move_missed()
+    assert [by_title[t]["id"] for t in by_title
+            if "Stunting" in t] == [m["id"] for m in moved]
+    model.repo.commit()
+
     again = cli.invoke(ckan_cli, ["magetan", "demo", "load"])
     assert again.exit_code == 0, again.output
     assert "0 accounts, 0 OPDs, 0 sectors and 0 datasets" in again.output

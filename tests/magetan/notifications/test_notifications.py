@@ -3,9 +3,6 @@ from the background worker, through a real SMTP server; a failing SMTP
 server never blocks or undoes a step."""
 from __future__ import annotations
 
-import socket
-from email import message_from_bytes
-from email.header import decode_header, make_header
 from typing import Any
 
 import pytest
@@ -15,32 +12,13 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
 from tests.conftest import indikator, run_worker
+from tests.mail import Inbox, free_port
 from tests.sop import FORUM, act, future, step
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_queues")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 PORT = free_port()
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content)
-        self.messages.append({
-            "to": envelope.rcpt_tos,
-            "subject": str(make_header(decode_header(message["Subject"]))),
-            "body": message.get_payload(decode=True).decode("utf-8"),
-        })
-        return "250 OK"
 
 
 @pytest.fixture

@@ -374,6 +374,47 @@ def _headers(world, persona) -> dict[str, str]:
     return {"Authorization": world[key]}
 
 
+def linked(state: str, persona: str) -> bool:
+    """The release calendar names a dataset once it is published; Walidata
+    (who plans the calendar) also sees which version is scheduled."""
+    return state == "published" or (
+        state == "scheduled" and persona in (*WALIDATA, "sysadmin"))
+
+
+def _names_dataset(dataset: dict[str, Any], text: str) -> bool:
+    return dataset["id"] in text or f"/indikator/{dataset['name']}" in text \
+        or dataset["tag"] in text
+
+
+def _release_calendar(world, persona, dataset) -> bool:
+    found = _call(world, persona, "magetan_release_calendar", limit=1000)
+    return _names_dataset(dataset, repr(found))
+
+
+def _release_entries(world, persona, dataset) -> bool:
+    found = _call(world, persona, "magetan_release_calendar", limit=1000)
+    return any(_names_dataset(dataset, repr(_call(
+        world, persona, "magetan_release_entry_show", id=entry["id"])))
+        for entry in found["entries"])
+
+
+def _calendar_page(path: str) -> Callable[..., bool]:
+    def probe(world, persona, dataset, app) -> bool:
+        key = f"calendar-{path}-{persona}"
+        if key not in world:
+            world[key] = app.get(path, headers=_headers(world, persona)).body
+        return _names_dataset(dataset, world[key])
+    return probe
+
+
+def _calendar_entry_pages(world, persona, dataset, app) -> bool:
+    found = _call(world, "sysadmin", "magetan_release_calendar", limit=1000)
+    return any(_names_dataset(dataset, app.get(
+        f"/release-calendar/{entry['id']}",
+        headers=_headers(world, persona)).body)
+        for entry in found["entries"])
+
+
 CHANNELS: dict[str, tuple[Callable[..., bool],
                           Callable[[str, str], Optional[bool]]]] = {
     "package_show": (_shown, entitled),
@@ -407,6 +448,8 @@ CHANNELS: dict[str, tuple[Callable[..., bool],
     # CKAN leaves private datasets out of what following an organization
     # brings; the stream must never show what the person may not see
     "dashboard_activity_list": (_dashboard, never_unentitled),
+    "magetan_release_calendar": (_release_calendar, linked),
+    "magetan_release_entry_show": (_release_entries, linked),
 }
 # channels over HTTP, probed through the test app
 PAGES: dict[str, tuple[Callable[..., bool],
@@ -420,6 +463,15 @@ PAGES: dict[str, tuple[Callable[..., bool],
         "/", headers=_headers(w, p)).body, never_unentitled),
     "organization page": (_listing("organization"), indexed),
     "group page": (_listing("group"), indexed),
+    # upcoming releases: no dataset is named before it is released
+    "release calendar page": (_calendar_page("/release-calendar"),
+                              lambda state, persona: False),
+    "release calendar, released": (
+        _calendar_page("/release-calendar?view=past"), public_only),
+    "release entry pages": (_calendar_entry_pages, public_only),
+    "iCalendar feed": (_calendar_page("/release-calendar.ics"), public_only),
+    "Atom feed of releases": (
+        _calendar_page("/release-calendar/releases.atom"), public_only),
 }
 
 

@@ -22,7 +22,7 @@ from ckanapi import LocalCKAN, NotFound
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import codelists, workflow
+from ckanext.magetan import calendar, codelists, workflow
 from ckanext.magetan import review as review_package
 from ckanext.magetan.workflow import revisions as workflow_revisions
 
@@ -108,6 +108,9 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
         for role in user.get("walidata_roles") or ():
             admin.action.magetan_role_assign(user=user["name"], role=role)
 
+    # release periods first: a version scheduled below joins its period
+    plan = spec.get("release_calendar") or {}
+    planned = plan_periods(plan)
     catalogue = indicators()
     org_titles = {o["name"]: o["title"] for o in spec["organizations"]}
     for item in catalogue["indicators"]:
@@ -117,7 +120,8 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
         _create_dataset(admin, item, catalogue["years"], org_titles,
                         (spec.get("faulty_tables") or {}).get(item["name"]))
         walk(item["name"], item["org"],
-             spec.get("workflow", {}).get(item["name"], "published"))
+             RELEASED if item["name"] in (spec.get("released") or ())
+             else spec.get("workflow", {}).get(item["name"], "published"))
         summary.datasets += 1
     org_of = {i["name"]: i["org"] for i in catalogue["indicators"]}
     for name, review in (spec.get("reviews") or {}).items():
@@ -126,7 +130,80 @@ def load(progress: Callable[[str], None] = log.info) -> DemoSummary:
     for name, revision in (spec.get("revisions") or {}).items():
         if start_revision(name, revision, org_of=org_of):
             progress(f"revision of {name}")
+    if plan_entries(plan) or planned:
+        progress("release calendar")
     return summary
+
+
+def _today() -> dt.datetime:
+    return workflow.now().astimezone(workflow.JAKARTA).replace(
+        hour=9, minute=0, second=0, microsecond=0)
+
+
+def plan_periods(plan: dict[str, Any]) -> bool:
+    """The demo's release periods, created by Walidata; False when they
+    are there already."""
+    planner = LocalCKAN(username="statistisi")
+    today = _today()
+    created = False
+    for period in plan.get("periods", []):
+        if calendar.period_row(period["name"]) is not None:
+            continue
+        release = today + dt.timedelta(days=period["release_days"])
+        planner.action.magetan_release_period_create(
+            name=period["name"], kind=period["kind"],
+            title=period["title"].format(
+                month=f"{MONTHS[release.month - 1]} {release.year}",
+                year=release.year),
+            deadline_at=(today + dt.timedelta(days=period["deadline_days"])
+                         ).isoformat(),
+            release_at=release.isoformat())
+        created = True
+    return created
+
+
+def plan_entries(plan: dict[str, Any]) -> bool:
+    """The demo's announced releases, through the calendar's actions as
+    Walidata and the head of office take them; False when they are there
+    already."""
+    planner = LocalCKAN(username="statistisi")
+    head = LocalCKAN(username="kadin")
+    today = _today()
+    created = False
+    known = {e["title"] for e in planner.action.magetan_release_calendar(
+        limit=1000)["entries"]}
+    for item in plan.get("entries", []):
+        if item["title"] in known:
+            continue
+        given: dict[str, Any] = {
+            "title": item["title"], "owner_org": item["org"],
+            "sector": item["sector"], "period_covered": item["covered"],
+            "status": item["status"]}
+        if item.get("period"):
+            given["period"] = item["period"]
+        if item.get("package"):
+            given["package"] = item["package"]
+        if item.get("month_days"):
+            given["planned_month"] = _month(today, item["month_days"])
+        entry = planner.action.magetan_release_entry_create(**given)
+        if item.get("postponed"):
+            head.action.magetan_release_entry_postpone(
+                id=entry["id"], reason=" ".join(
+                    item["postponed"]["reason"].split()),
+                planned_month=_month(today, item["postponed"]["month_days"]))
+        if item.get("cancelled"):
+            head.action.magetan_release_entry_cancel(
+                id=entry["id"], notice=" ".join(item["cancelled"].split()))
+        created = True
+    return created
+
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+          "Agustus", "September", "Oktober", "November", "Desember")
+
+
+def _month(today: dt.datetime, days: int) -> str:
+    return (today + dt.timedelta(days=days)).strftime("%Y-%m")
 
 
 def leave_review(name: str, org: str, review: dict[str, Any]) -> bool:
@@ -175,6 +252,9 @@ def start_revision(name: str, revision: dict[str, Any],
     walk(copy["name"], org, revision["state"])
     return True
 
+# a demo state: walked through the SOP and published by the head of office
+RELEASED = "released"
+
 # The demo accounts that take each step, and what they give it.
 DEMO_STEPS = (
     ("submit", "pengelola-{org}", {}),
@@ -191,6 +271,11 @@ DEMO_STEPS = (
 def walk(name: str, org: str, state: str) -> None:
     """Bring a new demo dataset to ``state`` of the workflow: as published
     historical data (the sysadmin), or step by step by the demo accounts."""
+    if state == RELEASED:
+        walk(name, org, workflow.SCHEDULED)
+        LocalCKAN(username="kadin").action.magetan_workflow_transition(
+            id=name, transition="publish")
+        return
     if state == workflow.PUBLISHED:
         LocalCKAN(username="admin").action.magetan_workflow_transition(
             id=name, transition="import_published",

@@ -89,6 +89,13 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition("schedule", (APPROVED,), SCHEDULED, needs_release=True),
     # carrying out a release already decided: no new judgement
     Transition("publish", (SCHEDULED,), PUBLISHED, segregated=False),
+    # the head of office moves a scheduled release later, or calls it off
+    # (the version waits for a new schedule); the reason is the public's
+    # notice on the release calendar
+    Transition("postpone", (SCHEDULED,), SCHEDULED, needs_reason=True,
+               needs_release=True, segregated=False),
+    Transition("cancel_release", (SCHEDULED,), APPROVED, needs_reason=True,
+               segregated=False),
     Transition("reject", REVIEW_STATES, DRAFT, needs_reason=True,
                segregated=False),
     # historical data, loaded by a sysadmin with a recorded reason
@@ -134,6 +141,8 @@ def transition_label(name: str) -> str:
         "approve": tk._("Approve for publication"),
         "schedule": tk._("Schedule the release"),
         "publish": tk._("Publish now"),
+        "postpone": tk._("Postpone the release"),
+        "cancel_release": tk._("Cancel the release"),
         "reject": tk._("Return to the OPD"),
         "import_published": tk._("Import as published"),
     }
@@ -257,7 +266,10 @@ def round_actors(package_id: str) -> set[str]:
     for user_id, to_state, transition in events:
         if to_state == DRAFT:
             break
-        if transition != "reject" and user_id:
+        # scheduling is the head of office's own decision, which they may
+        # take again after calling a release off (cancel_release)
+        if transition not in ("reject", "schedule", "postpone",
+                              "cancel_release") and user_id:
             actors.add(user_id)
     return actors
 

@@ -58,8 +58,9 @@ def magetan_workflow_transition(context: Context,
     :param id: the dataset's id or name
     :type id: string
     :param transition: ``submit``, ``approve_opd``, ``verify``, ``approve``,
-        ``schedule``, ``publish``, ``reject`` or ``import_published``
-        (sysadmins, historical data)
+        ``schedule``, ``publish``, ``postpone`` (a later ``release_at`` and a
+        reason), ``cancel_release`` (back to ``approved``, with a reason),
+        ``reject`` or ``import_published`` (sysadmins, historical data)
     :type transition: string
     :param reason: why; required for ``reject`` (what to fix) and
         ``import_published``
@@ -121,6 +122,14 @@ def magetan_workflow_transition(context: Context,
         override = None
 
     errors = _requirements(transition, data)
+    if transition.name == "postpone" and data.get("release_at") and \
+            current["release_at"] and \
+            data["release_at"] <= current["release_at"]:
+        errors["release_at"] = [tk._(
+            "A postponement moves the release later than {time} WIB; to "
+            "release earlier, publish now.").format(
+                time=current["release_at"].astimezone(workflow.JAKARTA)
+                .strftime("%Y-%m-%d %H:%M"))]
     for check in workflow.gates("transition_problems"):
         problems = check(package, transition.name)
         if problems:
@@ -130,8 +139,8 @@ def magetan_workflow_transition(context: Context,
 
     at = workflow.now()
     release_at = data.get("release_at") if transition.needs_release \
-        else (None if transition.target == workflow.DRAFT
-              else current["release_at"])
+        else (current["release_at"] if transition.target in (
+            workflow.SCHEDULED, workflow.PUBLISHED) else None)
     model.Session.execute(
         sa.update(wm.workflow)
         .where(wm.workflow.c.package_id == package.id)
@@ -177,12 +186,21 @@ def magetan_workflow_transition(context: Context,
     for changed in {package.id, subject.id}:
         logic.index_update_package(
             {"model": model, "ignore_auth": True}, changed, defer_commit=True)
-    _record_activity(subject, user, event)
+    _record_activity(subject, user or (_site_user() if system else None),
+                     event)
     if not context.get("defer_commit"):
         model.repo.commit()
     if subject is not package:
         revisions.purge_after_merge(package.id, user)
     return magetan_workflow_show(_fresh(context), {"id": subject.id})
+
+
+def _site_user() -> model.User | None:
+    """The site user, the actor of releases the schedule carries out (the
+    activity stream names someone)."""
+    site = tk.get_action("get_site_user")(
+        {"ignore_auth": True, "defer_commit": True}, {})
+    return model.User.get(site["name"])
 
 
 def _fresh(context: Context) -> Context:

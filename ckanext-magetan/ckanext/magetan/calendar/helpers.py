@@ -1,0 +1,40 @@
+"""Template helpers of the release calendar."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import babel.dates
+
+from ckan.plugins import toolkit as tk
+
+from ckanext.magetan import web
+
+__all__ = ["magetan_month_title", "magetan_weekday_names",
+           "magetan_next_release"]
+
+
+def _locale() -> str:
+    return tk.h.lang() or tk.config.get("ckan.locale_default") or "id"
+
+
+def magetan_month_title(month: dt.date) -> str:
+    """``Maret 2027``, in the page's language."""
+    return babel.dates.format_date(month, "LLLL y", locale=_locale())
+
+
+def magetan_weekday_names() -> list[str]:
+    """Monday to Sunday, abbreviated, in the page's language."""
+    names = babel.dates.get_day_names("abbreviated", locale=_locale())
+    return [names[day] for day in range(7)]
+
+
+def magetan_next_release(package_id: str) -> dict[str, Any] | None:
+    """The next announced release of a dataset, for its page."""
+    try:
+        found = tk.get_action("magetan_release_calendar")(
+            web.user_context(), {"upcoming": True, "limit": 1,
+                                 "dataset": package_id})
+    except (tk.ValidationError, tk.ObjectNotFound):
+        return None
+    return found["entries"][0] if found["entries"] else None
