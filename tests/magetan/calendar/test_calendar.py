@@ -15,7 +15,7 @@ from ckan.tests import factories
 
 from ckanext.magetan import calendar, workflow
 from tests.conftest import indikator
-from tests.magetan.calendar.conftest import in_hours
+from tests.magetan.calendar.conftest import in_hours, move_release
 from tests.sop import act, step, walk_to
 
 pytestmark = pytest.mark.usefixtures("clean_queues")
@@ -356,3 +356,98 @@ def test_calendar_pages(people, scheduled, app):
     assert app.get("/release-calendar/tidak-ada", status=404)
     assert app.get("/release-calendar/kelola", status=None,
                    follow_redirects=False).status_code == 302  # log in
+
+
+def test_the_clock_never_publishes_a_release_postponed_meanwhile(
+        people, scheduled):
+    dataset = scheduled(in_hours(1))
+    move_release(dataset["id"], in_hours(-1))
+    due = calendar.due_versions()
+    assert due == [dataset["id"]]
+    entry = only_entry()
+    act(people["kadin"], "magetan_release_entry_postpone", id=entry["id"],
+        planned_at=in_hours(5).isoformat(), reason="Ditunda")
+    assert calendar.publish_one(dataset["id"]) == {
+        "id": dataset["id"], "skipped": "postponed"}
+    assert workflow.state_of(dataset["id"]) == "scheduled"
+
+
+def test_the_schedule_note_stays_internal(people, scheduled):
+    dataset = indikator(people["org"], private=True)
+    walk_to(people, dataset, "approved")
+    step(people["kadin"], dataset, "schedule",
+         release_at=in_hours(4).isoformat(), reason="Catatan internal KaDin")
+    entry = only_entry()
+    assert "Catatan internal" not in repr(entry)
+    act(people["staf"], "magetan_release_entry_create", title="Lain",
+        package=dataset["name"], planned_month="2027-06")
+    step(people["kadin"], dataset, "postpone",
+         release_at=in_hours(8).isoformat(), reason="Alasan publik")
+    assert "Catatan internal" not in repr(public_calendar())
+
+
+def test_hostile_input_to_the_calendar(people, app):
+    with pytest.raises(tk.ValidationError):
+        public_calendar(end="9999-12-31")
+    with pytest.raises(tk.ValidationError):
+        public_calendar(start="0001-01-01")
+    for title in ("   ", "a\x0bb", "dua\nbaris"):
+        with pytest.raises(tk.ValidationError):
+            act(people["staf"], "magetan_release_entry_create", title=title)
+    entry = act(people["staf"], "magetan_release_entry_create", title="Ada")
+    with pytest.raises(tk.ValidationError):
+        act(people["staf"], "magetan_release_entry_update", id=entry["id"],
+            title="")
+    period = _period(people, "p1", in_hours(10), in_hours(20))
+    for params in ({"release_at": ""}, {"deadline_at": ""}, {"kind": ""},
+                   {"deadline_at": in_hours(-1).isoformat()}):
+        with pytest.raises(tk.ValidationError):
+            act(people["kasi"], "magetan_release_period_update",
+                id=period["id"], **params)
+    with pytest.raises(tk.NotAuthorized):
+        act(people["staf"], "magetan_release_period_update", id=period["id"],
+            title="Baru")
+    response = app.post("/release-calendar/subscribe", data={
+        "email": "a@b.magetan.test", "follow": "opd:x",
+        "came_from": "/release-calendar\r\nSet-Cookie: x=1"},
+        follow_redirects=False)
+    assert response.status_code == 302
+    assert "Set-Cookie: x" not in str(response.headers)
+    for path in ("/release-calendar?view=month&month=2027-13",
+                 "/release-calendar.ics?owner_org=tidak-ada",
+                 "/release-calendar/releases.atom?sector=%5B%5D"):
+        assert app.get(path, status=None).status_code in (200, 400), path
+
+
+def test_feeds_survive_control_characters_in_dataset_titles(
+        people, scheduled, app):
+    release = in_hours(1)
+    scheduled(release, title="Produksi\x0b Padi\x1f")
+    calendar.publish_due(release)
+    feed = feedparser.parse(app.get("/release-calendar/releases.atom").data)
+    assert not feed.bozo and feed.entries[0].title == "Produksi Padi"
+    parsed = icalendar.Calendar.from_ical(
+        app.get("/release-calendar.ics").data)
+    assert [str(e["SUMMARY"]) for e in parsed.walk("VEVENT")] == [
+        "Produksi Padi"]
+
+
+def test_more_time_is_later_and_moves_go_to_the_same_kind(people):
+    first = _period(people, "q1", in_hours(10), in_hours(20))
+    act(people["staf"], "magetan_release_period_create", name="buku",
+        title="Buku", kind="annual", deadline_at=in_hours(30).isoformat(),
+        release_at=in_hours(40).isoformat())
+    second = _period(people, "q2", in_hours(50), in_hours(60))
+    dataset = indikator(people["org"], private=True)
+    entry = act(people["staf"], "magetan_release_entry_create", title="T",
+                period="q1", package=dataset["name"])
+    with pytest.raises(tk.ValidationError) as error:
+        act(people["kasi"], "magetan_release_entry_extend", id=entry["id"],
+            until=in_hours(5).isoformat(), reason="Lebih pendek")
+    assert "until" in error.value.error_dict
+    calendar.move_missed(in_hours(11))
+    moved = act(None, "magetan_release_entry_show", id=entry["id"])
+    assert moved["release_period"]["name"] == "q2"
+    assert moved["planned_date"] == second["release_at"]
+    assert first["name"] in moved["changes"][-1]["reason"] or \
+        "Rilis q1" in moved["changes"][-1]["reason"]

@@ -101,8 +101,19 @@ def test_subscribe_confirm_receive_unsubscribe(people, scheduled, inbox,
                 if "Jumlah Sekolah" in m["subject"]]) == 1
     # running the worker again sends nothing twice
     run_worker()
-    assert len([m for m in _to(inbox, address)
-                if "Jumlah Sekolah" in m["subject"]]) == 1
+    last = [m for m in _to(inbox, address) if "Jumlah Sekolah" in m["subject"]]
+    assert len(last) == 1
+    assert last[0]["headers"]["List-Unsubscribe-Post"] == \
+        "List-Unsubscribe=One-Click"
+    # a mail client's one-click unsubscribe ends every subscription
+    app.post(_path(_link(last[0], "unsubscribe")),
+             data={"List-Unsubscribe": "One-Click"})
+    scheduled(in_hours(4), title="Angka Putus Sekolah",
+              groups=[{"name": "pendidikan"}])
+    calendar.publish_due(in_hours(4))
+    run_worker()
+    assert [m for m in _to(inbox, address)
+            if "Angka Putus Sekolah" in m["subject"]] == []
     assert dataset and third and sector
 
 

@@ -22,6 +22,7 @@ import logging
 import uuid
 from typing import Any, Mapping
 
+import babel.dates
 import sqlalchemy as sa
 
 from ckan import model
@@ -91,6 +92,23 @@ def now() -> dt.datetime:
     return workflow.now()
 
 
+def locale() -> str:
+    try:
+        return tk.h.lang() or "id"
+    except RuntimeError:  # outside a request (the worker)
+        return tk.config.get("ckan.locale_default") or "id"
+
+
+def time_text(moment: dt.datetime) -> str:
+    """A time as people read it, in Jakarta's time and the page's
+    language: ``5 Maret 2027 09.00 WIB``."""
+    local = moment.astimezone(workflow.JAKARTA)
+    return tk._("{date} {time} WIB").format(
+        date=babel.dates.format_date(local.date(), "d MMMM y",
+                                     locale=locale()),
+        time=local.strftime("%H.%M"))
+
+
 def ready_state() -> str:
     state = tk.config.get("ckanext.magetan.calendar.ready_state")
     return state if state in workflow.STATES else workflow.SUBMITTED
@@ -140,10 +158,18 @@ def entry_for(indicator_id: str, version_id: str,
     return dict(found) if found else None
 
 
-def next_period(after: dt.datetime) -> dict[str, Any] | None:
-    """The first release period released after ``after``."""
+def next_period(missed: Mapping[str, Any], entry: Mapping[str, Any],
+                at: dt.datetime) -> dict[str, Any] | None:
+    """The release period a release that missed ``missed`` moves to: the
+    next one of the same kind whose deadline is still ahead, released
+    after both the missed period and the release's own date."""
+    later_than = max(filter(None, (missed["release_at"],
+                                   entry["planned_at"])))
     found = model.Session.execute(
-        sa.select(ct.period).where(ct.period.c.release_at > after)
+        sa.select(ct.period).where(ct.period.c.kind == missed["kind"],
+                                   ct.period.c.id != missed["id"],
+                                   ct.period.c.deadline_at > at,
+                                   ct.period.c.release_at > later_than)
         .order_by(ct.period.c.release_at).limit(1)).mappings().first()
     return dict(found) if found else None
 
@@ -188,7 +214,8 @@ def update_entry(current: dict[str, Any], values: Mapping[str, Any],
     if not changed and kind not in ("extended",):
         return current
     visible = bool({"planned_at", "planned_month", "status", "title",
-                    "notice"} & set(changed))
+                    "notice", "owner_org", "sector", "period_covered",
+                    "contact"} & set(changed))
     changed["modified_at"] = now()
     if visible:
         changed["sequence"] = current["sequence"] + 1
@@ -196,8 +223,16 @@ def update_entry(current: dict[str, Any], values: Mapping[str, Any],
                           .where(ct.entry.c.id == current["id"])
                           .values(**changed))
     updated = {**current, **changed}
+    # what the public read before stays on record
+    before = [tk._("Previous {field}: \u201c{text}\u201d").format(
+        field=label, text=current[key])
+        for key, label in (("title", tk._("title")),
+                           ("notice", tk._("notice")))
+        if key in changed and current[key]]
+    if before and kind == "edited":
+        reason = " ".join(filter(None, [reason, *before]))
     dated = {"planned_at", "planned_month", "status"} & set(changed)
-    if dated or kind in ("extended", "edited"):
+    if dated or kind == "extended" or (kind == "edited" and visible):
         log_change(updated, by, kind, current, current["status"], reason)
     return updated
 
@@ -224,12 +259,14 @@ def _sector_of(package: model.Package) -> str | None:
 def _fields_of(package: model.Package) -> dict[str, Any]:
     """What an entry shows of a version: its title, OPD, sector and
     period (never its content)."""
+    from ckanext.magetan.calendar.feeds import clean
     extras = package.extras or {}
     return {
-        "title": package.title or package.name,
+        "title": " ".join(clean(package.title or package.name).split())[:500],
         "owner_org": package.owner_org,
         "sector": _sector_of(package),
-        "period_covered": extras.get("reference_period") or None,
+        "period_covered": " ".join(clean(
+            extras.get("reference_period")).split())[:500] or None,
         "contact": tk.config.get("ckanext.magetan.calendar.contact") or None,
     }
 
@@ -262,12 +299,12 @@ def follow_transition(package_id: str, event: Mapping[str, Any]) -> None:
     elif transition == "reject" and event["from_state"] == workflow.SCHEDULED:
         found = entry_for(indicator_id, version_id, lock=True)
         if found is not None:
+            # the entry keeps its version: scheduled again, it is this one
             notice = tk._("The release is postponed: the data went back to "
                           "the OPD for correction. A new date will be "
                           "announced.")
             update_entry(found, {"planned_at": None, "planned_month": None,
-                                 "status": POSTPONED, "notice": notice,
-                                 "version_id": None},
+                                 "status": POSTPONED, "notice": notice},
                          by, "withdrawn", notice)
     elif transition == "publish":
         found = entry_for(indicator_id, version_id, lock=True)
@@ -298,17 +335,17 @@ def _scheduled(indicator_id: str, version_id: str,
         create_entry({**_fields_of(package),
                       "package_id": indicator_id, "version_id": version_id,
                       "period_id": period["id"] if period else None,
-                      "planned_at": release_at, "status": CONFIRMED}, by,
-                     event["reason"])
+                      "planned_at": release_at, "status": CONFIRMED}, by)
         return
     kind = "moved" if found["status"] in (CONFIRMED, POSTPONED) \
         and found["planned_at"] else "confirmed"
     status = POSTPONED if found["status"] == POSTPONED else CONFIRMED
     if found["planned_at"] == release_at and found["status"] == status:
         kind = "confirmed"
-    reason = event["reason"] or (tk._(
-        "The head of office set the release time.") if kind == "moved"
-        else None)
+    # the step's own note is internal (the workflow's history): the public
+    # reads a fixed text
+    reason = tk._("The head of office set the release time.") \
+        if kind == "moved" else None
     update_entry(found, {"planned_at": release_at, "planned_month": None,
                          "status": status, "version_id": version_id},
                  by, kind, reason)
@@ -333,31 +370,38 @@ def publish_due(at: dt.datetime | None = None) -> list[dict[str, Any]]:
     while the portal was down). Each is published once: the workflow locks
     the version and checks its state, so a second worker finds it
     published and passes. Returns what was published (and what failed)."""
-    done = []
-    for package_id in due_versions(at):
-        done.append(publish_one(package_id))
-    return done
+    at = at or now()
+    return [publish_one(package_id, at) for package_id in due_versions(at)]
 
 
-def publish_one(package_id: str) -> dict[str, Any]:
+def publish_one(package_id: str, at: dt.datetime | None = None
+                ) -> dict[str, Any]:
+    """Publish one due version as the release schedule; what happened.
+    A failure is logged and reported, never raised: the next versions and
+    the next tick go on."""
     result: dict[str, Any] = {"id": package_id}
+    at = at or now()
     try:
         shown = tk.get_action("magetan_workflow_transition")(
-            {"ignore_auth": True, "user": "", "magetan_release_job": True},
+            {"ignore_auth": True, "user": "", "magetan_release_job": True,
+             "magetan_release_clock": at},
             {"id": package_id, "transition": "publish",
              "expected_state": workflow.SCHEDULED})
-    except tk.ValidationError as error:
-        model.Session.rollback()
-        state = workflow.state_of(package_id)
-        if state != workflow.SCHEDULED:
-            result["skipped"] = state or "gone"  # another worker was first
-        else:
-            result["error"] = error.error_dict
-            log.error("The scheduled release of %s failed: %s", package_id,
-                      error.error_dict)
     except tk.ObjectNotFound:
         model.Session.rollback()
         result["skipped"] = "gone"
+    except Exception as error:  # noqa: BLE001 - one release never stops the rest
+        model.Session.rollback()
+        found = workflow.row(package_id)
+        if found is None or found["state"] != workflow.SCHEDULED:
+            # another worker (or the head of office) was first
+            result["skipped"] = found["state"] if found else "gone"
+        elif found["release_at"] is None or found["release_at"] > at:
+            result["skipped"] = "postponed"
+        else:
+            result["error"] = getattr(error, "error_dict", None) \
+                or f"{error.__class__.__name__}: {error}"
+            log.exception("The scheduled release of %s failed", package_id)
     else:
         result["published"] = shown["id"]
         result["name"] = shown["name"]
@@ -408,13 +452,13 @@ def move_missed(at: dt.datetime | None = None) -> list[dict[str, Any]]:
         if period is None or (found["extension_until"] or
                               period["deadline_at"]) > at or _ready(found):
             continue
-        following = next_period(period["release_at"])
-        deadline = (found["extension_until"] or period["deadline_at"]) \
-            .astimezone(workflow.JAKARTA).strftime("%Y-%m-%d %H:%M")
+        following = next_period(period, found, at)
+        # the period's own deadline: an extension is not the public's
+        deadline = time_text(period["deadline_at"])
         if following is not None:
             reason = tk._(
                 "The data had not reached Walidata by the deadline of "
-                "{period} ({deadline} WIB); as the SOP provides, it moves to "
+                "{period} ({deadline}); as the SOP provides, it moves to "
                 "the next release period, {next}.").format(
                     period=period["title"], deadline=deadline,
                     next=following["title"])
@@ -423,7 +467,7 @@ def move_missed(at: dt.datetime | None = None) -> list[dict[str, Any]]:
         else:
             reason = tk._(
                 "The data had not reached Walidata by the deadline of "
-                "{period} ({deadline} WIB); it moves to the next release "
+                "{period} ({deadline}); it moves to the next release "
                 "period, whose date will be announced.").format(
                     period=period["title"], deadline=deadline)
             values = {"period_id": None, "planned_at": None}
@@ -441,6 +485,11 @@ def sweep(at: dt.datetime | None = None) -> dict[str, Any]:
     """One tick of the clock: publish what is due, then move what missed
     its deadline. Each part commits on its own."""
     published = publish_due(at)
-    moved = move_missed(at)
-    model.repo.commit()
+    try:
+        moved = move_missed(at)
+        model.repo.commit()
+    except Exception:  # noqa: BLE001 - the releases stand; next tick again
+        model.Session.rollback()
+        log.exception("Moving releases that missed their deadline failed")
+        moved = []
     return {"published": published, "moved": moved}

@@ -72,31 +72,14 @@ def _published_dataset(entry: Mapping[str, Any]) -> dict[str, Any] | None:
                               _external=True)}
 
 
-def _locale() -> str:
-    try:
-        return tk.h.lang() or "id"
-    except RuntimeError:  # outside a request (the worker)
-        return tk.config.get("ckan.locale_default") or "id"
-
-
-def time_text(moment: dt.datetime) -> str:
-    """A time as people read it, in Jakarta's time and the page's
-    language: ``5 Maret 2027 09.00 WIB``."""
-    local = moment.astimezone(workflow.JAKARTA)
-    return tk._("{date} {time} WIB").format(
-        date=babel.dates.format_date(local.date(), "d MMMM y",
-                                     locale=_locale()),
-        time=local.strftime("%H.%M"))
-
-
 def planned_text(entry: Mapping[str, Any]) -> str:
     """The planned date as the public reads it: a time, a month, or to be
     announced."""
     if entry["planned_at"] is not None:
-        return time_text(entry["planned_at"])
+        return calendar.time_text(entry["planned_at"])
     if entry["planned_month"] is not None:
         return babel.dates.format_date(entry["planned_month"], "LLLL y",
-                                       locale=_locale())
+                                       locale=calendar.locale())
     return tk._("To be announced")
 
 
@@ -109,7 +92,7 @@ def _moment_text(at: dt.datetime | None, month: dt.date | None) -> str | None:
 def _change_dict(change: Mapping[str, Any], manager: bool) -> dict[str, Any]:
     shown = {
         "at": schema.jakarta(change["at"]),
-        "at_text": time_text(change["at"]),
+        "at_text": calendar.time_text(change["at"]),
         "kind": change["kind"],
         "kind_label": calendar.change_label(change["kind"]),
         "status": change["status"],
@@ -160,7 +143,7 @@ def entry_dict(entry: Mapping[str, Any], context: Context,
         "notice": entry["notice"],
         "contact": entry["contact"],
         "released_at": schema.jakarta(entry["released_at"]),
-        "released_text": time_text(entry["released_at"])
+        "released_text": calendar.time_text(entry["released_at"])
         if entry["released_at"] else None,
         "dataset": _published_dataset(entry),
         "sequence": entry["sequence"],
@@ -179,7 +162,7 @@ def entry_dict(entry: Mapping[str, Any], context: Context,
             for c in shown["changes"] if c["kind"] not in ("planned",))
     if manager:
         shown["extension_until"] = schema.jakarta(entry["extension_until"])
-        shown["extension_text"] = time_text(entry["extension_until"]) \
+        shown["extension_text"] = calendar.time_text(entry["extension_until"]) \
             if entry["extension_until"] else None
         shown["extension_reason"] = entry["extension_reason"]
         shown["scheduled_version"] = _scheduled_version(entry) is not None
@@ -358,8 +341,14 @@ def _planned(data: Mapping[str, Any], current: Mapping[str, Any] | None,
             values["planned_at"] = period["release_at"]
             values["planned_month"] = None
     if "planned_at" in data:
-        values["planned_at"] = data["planned_at"]
-        if data["planned_at"] is not None:
+        given = data["planned_at"]
+        if given is not None and current is not None and \
+                current["planned_at"] is not None and \
+                current["planned_at"].replace(second=0, microsecond=0) \
+                == given:
+            given = current["planned_at"]  # a form gives minutes only
+        values["planned_at"] = given
+        if given is not None:
             values["planned_month"] = None
     if "planned_month" in data and data["planned_month"] is not None:
         values["planned_month"] = data["planned_month"]
@@ -483,9 +472,13 @@ def magetan_release_entry_update(context: Context,
         errors["reason"] = [tk._(
             "Say why the date is no longer confirmed: the public sees the "
             "reason.")]
+    becomes = values.get("status", current["status"])
+    if current["status"] == calendar.POSTPONED and becomes == \
+            calendar.POSTPONED and "notice" in values and not values["notice"]:
+        errors["notice"] = [tk._(
+            "A postponed release keeps its notice: the public reads why.")]
     if errors:
         raise tk.ValidationError(errors)
-    becomes = values.get("status", current["status"])
     kind = "confirmed" if becomes == calendar.CONFIRMED and \
         current["status"] == calendar.PROVISIONAL else \
         "moved" if moved else "edited"
@@ -525,11 +518,18 @@ def magetan_release_entry_postpone(context: Context,
     """
     data = inputs.validated(data_dict, schema.postpone_schema(), context)
     tk.check_access("magetan_release_entry_postpone", context, data)
-    current = _entry(data["id"], lock=True)
+    # a scheduled release moves through the workflow, which locks the
+    # version, then the entry: no lock here first (that order deadlocks)
+    current = _entry(data["id"])
     if current["status"] not in calendar.UPCOMING:
         raise tk.ValidationError({"id": [tk._(
             "Only an upcoming release can be postponed.")]})
     version = _scheduled_version(current)
+    if version is None:
+        current = _entry(data["id"], lock=True)
+        if current["status"] not in calendar.UPCOMING:
+            raise tk.ValidationError({"id": [tk._(
+                "Only an upcoming release can be postponed.")]})
     if version is not None:
         if not data.get("planned_at"):
             raise tk.ValidationError({"planned_at": [tk._(
@@ -576,11 +576,16 @@ def magetan_release_entry_cancel(context: Context,
     """
     data = inputs.validated(data_dict, schema.cancel_schema(), context)
     tk.check_access("magetan_release_entry_cancel", context, data)
-    current = _entry(data["id"], lock=True)
+    current = _entry(data["id"])  # no lock first: see ..._postpone
     if current["status"] not in calendar.UPCOMING:
         raise tk.ValidationError({"id": [tk._(
             "Only an upcoming release can be cancelled.")]})
     version = _scheduled_version(current)
+    if version is None:
+        current = _entry(data["id"], lock=True)
+        if current["status"] not in calendar.UPCOMING:
+            raise tk.ValidationError({"id": [tk._(
+                "Only an upcoming release can be cancelled.")]})
     if version is not None:
         _workflow_step(context, version, "cancel_release",
                        reason=data["notice"])
@@ -637,6 +642,14 @@ def magetan_release_entry_extend(context: Context,
     if data["until"] <= calendar.now():
         raise tk.ValidationError({"until": [tk._(
             "The new deadline must be in the future.")]})
+    period = calendar.period_row(current["period_id"]) \
+        if current["period_id"] else None
+    deadline = current["extension_until"] or (
+        period["deadline_at"] if period else None)
+    if deadline is not None and data["until"] <= deadline:
+        raise tk.ValidationError({"until": [tk._(
+            "More time means a deadline later than the present one, "
+            "{time}.").format(time=calendar.time_text(deadline))]})
     if current["planned_at"] and data["until"] > current["planned_at"]:
         raise tk.ValidationError({"until": [tk._(
             "The new deadline must come before the release time; postpone "
@@ -755,6 +768,11 @@ def magetan_release_period_update(context: Context,
             merged["release_at"] <= calendar.now():
         errors["release_at"] = [tk._("The release time must be in the "
                                      "future.")]
+    if merged["deadline_at"] != current["deadline_at"] and \
+            merged["deadline_at"] <= calendar.now():
+        errors["deadline_at"] = [tk._(
+            "A deadline is moved only to a time still ahead: releases "
+            "whose data is late would move at once.")]
     if errors:
         raise tk.ValidationError(errors)
     model.Session.execute(sa.update(ct.period)
@@ -828,7 +846,7 @@ def magetan_release_subscribe(context: Context,
     if found is None:
         raise tk.ObjectNotFound(tk._("Nothing to follow by that name."))
     subscriptions.subscribe(email, data["target_kind"], found[0],
-                            _locale())
+                            calendar.locale())
     model.repo.commit()
     return {"email": email, "target_kind": data["target_kind"],
             "target": found[0], "target_title": found[1],
@@ -870,11 +888,14 @@ def magetan_release_unsubscribe(context: Context,
 
     :param token: the token
     :type token: string
+    :param all: true: end every subscription of the same address
+    :type all: boolean
     :rtype: dictionary
     """
-    data = inputs.validated(data_dict, schema.token_schema(), context)
+    data = inputs.validated(data_dict, schema.unsubscribe_schema(), context)
     tk.check_access("magetan_release_unsubscribe", context, data)
-    found = subscriptions.unsubscribe(data["token"])
+    found = subscriptions.unsubscribe(data["token"],
+                                      everything=bool(data.get("all")))
     if found is None:
         raise tk.ObjectNotFound(tk._("This link is not valid."))
     model.repo.commit()

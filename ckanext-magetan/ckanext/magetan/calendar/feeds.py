@@ -3,6 +3,7 @@ library) and Atom (with ``feedgen``, as CKAN's own feeds)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
@@ -15,6 +16,13 @@ ICAL_STATUS = {"provisional": "TENTATIVE", "confirmed": "CONFIRMED",
                "postponed": "CONFIRMED", "published": "CONFIRMED",
                "cancelled": "CANCELLED"}
 RELEASE_LENGTH = dt.timedelta(hours=1)
+# what XML 1.0 and RFC 5545 TEXT cannot carry (a dataset title may)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff"
+                      r"\ufffe\uffff]")
+
+
+def clean(text: Any) -> str:
+    return _CONTROL.sub("", str(text or ""))
 
 
 def _host() -> str:
@@ -47,7 +55,7 @@ def _description(entry: Mapping[str, Any]) -> str:
         lines.append(entry["dataset"]["url"])
     else:
         lines.append(entry["url"])
-    return "\n".join(lines)
+    return clean("\n".join(lines))
 
 
 def ical(entries: list[dict[str, Any]], name: str) -> bytes:
@@ -59,7 +67,6 @@ def ical(entries: list[dict[str, Any]], name: str) -> bytes:
                            "ckanext-magetan release calendar//ID")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Jakarta")
     calendar.add("refresh-interval", dt.timedelta(hours=1),
@@ -86,19 +93,15 @@ def ical(entries: list[dict[str, Any]], name: str) -> bytes:
         summary = entry["title"]
         if entry["status"] in ("postponed", "cancelled", "provisional"):
             summary = f"[{entry['status_label']}] {summary}"
-        event.add("summary", summary)
+        event.add("summary", clean(summary))
         event.add("description", _description(entry))
         event.add("status", ICAL_STATUS[entry["status"]])
         event.add("url", entry["dataset"]["url"] if entry["dataset"]
                   else entry["url"])
         if entry["sector"]:
-            event.add("categories", [entry["sector"]["title"]])
-        if entry["organization"]:
-            event.add("organizer", f"urn:x-magetan-opd:"
-                      f"{entry['organization']['name']}",
-                      parameters={"CN": entry["organization"]["title"]})
+            event.add("categories", [clean(entry["sector"]["title"])])
         if entry["contact"]:
-            event.add("contact", entry["contact"])
+            event.add("contact", clean(entry["contact"]))
         calendar.add_component(event)
     return calendar.to_ical()
 
@@ -122,7 +125,7 @@ def atom(entries: list[dict[str, Any]], title: str, url: str,
         latest = max(latest, released) if latest else released
         item = feed.add_entry()
         item.id(f"tag:{_host()},2026:release/{entry['id']}")
-        item.title(entry["title"])
+        item.title(clean(entry["title"]))
         item.link(href=entry["dataset"]["url"] if entry["dataset"]
                   else entry["url"])
         item.published(released)
@@ -130,6 +133,6 @@ def atom(entries: list[dict[str, Any]], title: str, url: str,
         item.summary(_description(entry))
         if entry["sector"]:
             item.category(term=entry["sector"]["name"],
-                          label=entry["sector"]["title"])
+                          label=clean(entry["sector"]["title"]))
     feed.updated(latest or dt.datetime.now(dt.timezone.utc))
     return feed.atom_str(pretty=True)

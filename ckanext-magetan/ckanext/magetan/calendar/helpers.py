@@ -11,7 +11,12 @@ from ckan.plugins import toolkit as tk
 from ckanext.magetan import web
 
 __all__ = ["magetan_month_title", "magetan_weekday_names",
-           "magetan_next_release"]
+           "magetan_next_release", "magetan_release_badge"]
+
+# Bootstrap's colours of the statuses (with the status's words beside)
+BADGES = {"provisional": "text-bg-secondary", "confirmed": "text-bg-primary",
+          "postponed": "text-bg-warning", "cancelled": "text-bg-danger",
+          "published": "text-bg-success"}
 
 
 def _locale() -> str:
@@ -38,3 +43,8 @@ def magetan_next_release(package_id: str) -> dict[str, Any] | None:
     except (tk.ValidationError, tk.ObjectNotFound):
         return None
     return found["entries"][0] if found["entries"] else None
+
+
+def magetan_release_badge(status: str) -> str:
+    """The classes of a status's badge."""
+    return f"magetan-release-{status} {BADGES.get(status, 'text-bg-light')}"

@@ -17,12 +17,38 @@ _NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def title(value: Any) -> Any:
+# C0 control characters other than tab and line breaks: no feed (XML,
+# iCalendar) or e-mail header can carry them
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def public_text(value: Any) -> Any:
+    """Text the calendar publishes: without control characters."""
     value = text(value)
-    if isinstance(value, str) and len(value) > MAX_TITLE:
-        raise tk.Invalid(tk._("Longer than {limit} characters.").format(
-            limit=MAX_TITLE))
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise tk.Invalid(tk._("Text must not contain control characters."))
     return value
+
+
+def title(value: Any) -> Any:
+    """A one-line text, not blank, at most MAX_TITLE long."""
+    value = public_text(value)
+    if isinstance(value, str):
+        if not value:
+            raise tk.Invalid(tk._("Missing value"))
+        if "\n" in value or "\r" in value:
+            raise tk.Invalid(tk._("Use one line."))
+        if len(value) > MAX_TITLE:
+            raise tk.Invalid(tk._("Longer than {limit} characters.").format(
+                limit=MAX_TITLE))
+    return value
+
+
+def optional_title(value: Any) -> Any:
+    """As ``title``, but blank clears it."""
+    if isinstance(value, str) and not value.strip():
+        return ""
+    return title(value)
 
 
 def name(value: Any) -> Any:
@@ -57,17 +83,27 @@ def month(value: Any) -> Any:
 def day(value: Any) -> Any:
     if value is tk.missing or value in (None, ""):
         return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(text(value))
-    except (ValueError, TypeError, tk.Invalid):
-        raise tk.Invalid(tk._("Use a date as YYYY-MM-DD."))
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(text(value))
+        except (ValueError, TypeError, tk.Invalid):
+            raise tk.Invalid(tk._("Use a date as YYYY-MM-DD."))
+    if not 2000 <= value.year <= 2100:
+        raise tk.Invalid(tk._("Use a date between 2000 and 2100."))
+    return value
 
 
-def one_of(choices: tuple[str, ...]) -> Any:
+def required_moment(value: Any) -> Any:
+    """``moment``, which may not be blanked."""
+    found = moment(value)
+    if found is None:
+        raise tk.Invalid(tk._("Missing value"))
+    return found
+
+
+def one_of(choices: tuple[str, ...], blank: bool = True) -> Any:
     def check(value: Any) -> Any:
-        if value is tk.missing or value in (None, ""):
+        if value is tk.missing or value is None or (blank and value == ""):
             return value
         if not isinstance(value, str) or value not in choices:
             raise tk.Invalid(tk._("Unknown value; one of: {names}").format(
@@ -133,19 +169,19 @@ def entry_fields(creating: bool) -> Schema:
     not_empty, ignore_missing, unicode_safe = _common()
     first = [not_empty] if creating else [ignore_missing]
     return {
-        "title": [*first, unicode_safe, title],
+        "title": [*first, inputs.text, unicode_safe, title],
         "owner_org": [ignore_missing, inputs.text, text],
         "sector": [ignore_missing, inputs.text, text],
-        "period_covered": [ignore_missing, inputs.text, title],
+        "period_covered": [ignore_missing, inputs.text, optional_title],
         "period": [ignore_missing, inputs.text, text],
         "planned_at": [ignore_missing, moment],
         "planned_month": [ignore_missing, month],
         "status": [ignore_missing,
                    one_of((calendar.PROVISIONAL, calendar.CONFIRMED))],
-        "notice": [ignore_missing, inputs.text, text],
-        "contact": [ignore_missing, inputs.text, title],
+        "notice": [ignore_missing, inputs.text, public_text],
+        "contact": [ignore_missing, inputs.text, optional_title],
         "package": [ignore_missing, inputs.text, text],
-        "reason": [ignore_missing, inputs.text, text],
+        "reason": [ignore_missing, inputs.text, public_text],
     }
 
 
@@ -169,13 +205,13 @@ def postpone_schema() -> Schema:
     return {"id": [not_empty, inputs.text, unicode_safe, text],
             "planned_at": [ignore_missing, moment],
             "planned_month": [ignore_missing, month],
-            "reason": [not_empty, inputs.text, text]}
+            "reason": [not_empty, inputs.text, public_text]}
 
 
 def cancel_schema() -> Schema:
     not_empty, _ignore, unicode_safe = _common()
     return {"id": [not_empty, inputs.text, unicode_safe, text],
-            "notice": [not_empty, inputs.text, text]}
+            "notice": [not_empty, inputs.text, public_text]}
 
 
 def extend_schema() -> Schema:
@@ -189,16 +225,16 @@ def period_schema(creating: bool) -> Schema:
     not_empty, ignore_missing, unicode_safe = _common()
     first = [not_empty] if creating else [ignore_missing]
     schema: Schema = {
-        "name": [*first, unicode_safe, name],
-        "title": [*first, unicode_safe, title],
-        "kind": [*first, one_of(calendar.PERIOD_KINDS)],
-        "release_at": [*first, moment],
-        "deadline_at": [*first, moment],
-        "description": [ignore_missing, inputs.text, text],
+        "name": [*first, inputs.text, unicode_safe, name],
+        "title": [*first, inputs.text, unicode_safe, title],
+        "kind": [*first, one_of(calendar.PERIOD_KINDS, blank=False)],
+        "release_at": [*first, required_moment],
+        "deadline_at": [*first, required_moment],
+        "description": [ignore_missing, inputs.text, public_text],
     }
     if not creating:
         schema["id"] = [not_empty, inputs.text, unicode_safe, text]
-        schema["reason"] = [ignore_missing, inputs.text, text]
+        schema["reason"] = [ignore_missing, inputs.text, public_text]
     return schema
 
 
@@ -218,6 +254,11 @@ def subscribe_schema() -> Schema:
 def token_schema() -> Schema:
     not_empty, _ignore, unicode_safe = _common()
     return {"token": [not_empty, inputs.text, unicode_safe, text]}
+
+
+def unsubscribe_schema() -> Schema:
+    _not_empty, ignore_missing, _unicode = _common()
+    return {**token_schema(), "all": [ignore_missing, inputs.strict_boolean]}
 
 
 def jakarta(value: dt.datetime | None) -> str | None:

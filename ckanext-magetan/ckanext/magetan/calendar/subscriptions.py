@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from rq import Retry
+
 from ckan import model
 from ckan.lib import mailer
 from ckan.plugins import toolkit as tk
@@ -33,8 +35,10 @@ PENDING_KEY = "magetan_release_mails"
 CONFIRM_KEY = "magetan_release_confirmations"
 # an address gets at most this many unconfirmed subscriptions, and a
 # confirmation again only after this long
-MAX_PENDING = 10
-RESEND_AFTER = dt.timedelta(minutes=10)
+MAX_PENDING = 5
+RESEND_AFTER = dt.timedelta(hours=1)
+# confirmations an address gets in a day, however many it is asked to
+MAX_CONFIRMATIONS_A_DAY = 5
 _EMAIL = re.compile(r"^[^@\s<>\"',;()\[\]\\]{1,64}@[A-Za-z0-9.-]{1,253}"
                     r"\.[A-Za-z]{2,63}$")
 
@@ -110,6 +114,18 @@ def subscribe(email: str, kind: str, target_id: str,
 
 
 def _queue_confirmation(subscription_id: int) -> None:
+    """Queue the confirmation e-mail, unless the address had its day's
+    share already (nobody can make the portal flood an address)."""
+    email = model.Session.execute(
+        sa.select(ct.subscription.c.email)
+        .where(ct.subscription.c.id == subscription_id)).scalar_one()
+    sent_today = model.Session.execute(
+        sa.select(sa.func.count()).select_from(ct.subscription)
+        .where(ct.subscription.c.email == email,
+               ct.subscription.c.confirmation_sent_at
+               > workflow.now() - dt.timedelta(days=1))).scalar_one()
+    if sent_today >= MAX_CONFIRMATIONS_A_DAY:
+        return
     model.Session.execute(
         sa.update(ct.subscription)
         .where(ct.subscription.c.id == subscription_id)
@@ -140,16 +156,21 @@ def confirm(token: str) -> dict[str, Any] | None:
     return found
 
 
-def unsubscribe(token: str) -> dict[str, Any] | None:
+def unsubscribe(token: str, everything: bool = False
+                ) -> dict[str, Any] | None:
+    """End the subscription of ``token`` (``everything``: every
+    subscription of its address)."""
     found = by_token(token, lock=True)
     if found is None:
         return None
-    if found["unsubscribed_at"] is None:
-        found["unsubscribed_at"] = workflow.now()
-        model.Session.execute(
-            sa.update(ct.subscription)
-            .where(ct.subscription.c.id == found["id"])
-            .values(unsubscribed_at=found["unsubscribed_at"]))
+    at = workflow.now()
+    which = ct.subscription.c.email == found["email"] if everything \
+        else ct.subscription.c.id == found["id"]
+    model.Session.execute(
+        sa.update(ct.subscription)
+        .where(which, ct.subscription.c.unsubscribed_at.is_(None))
+        .values(unsubscribed_at=at))
+    found["unsubscribed_at"] = found["unsubscribed_at"] or at
     return found
 
 
@@ -186,6 +207,16 @@ def queue_release(entry: Mapping[str, Any]) -> int:
     return len(rows)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def _list_headers(token: str) -> dict[str, str]:
+    """RFC 2369's unsubscribe link, and RFC 8058's one-click POST to it."""
+    return {"List-Unsubscribe": f"<{links(token)['unsubscribe']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def _site() -> str:
     return tk.config.get("ckan.site_url", "").rstrip("/")
 
@@ -211,9 +242,8 @@ def send_confirmation(subscription_id: int) -> None:
         subject = tk._("Confirm your subscription to releases: {what}") \
             .format(what=what)
     mailer.mail_recipient(
-        found["email"], found["email"], subject, body,
-        headers={"List-Unsubscribe":
-                 f"<{links(found['token'])['unsubscribe']}>"})
+        found["email"], found["email"], _one_line(subject), body,
+        headers=_list_headers(found["token"]))
 
 
 def send_release(entry_id: str) -> None:
@@ -247,11 +277,10 @@ def send_release(entry_id: str) -> None:
         error = None
         try:
             mailer.mail_recipient(
-                found["email"], found["email"], subject,
-                body, headers={"List-Unsubscribe":
-                               f"<{links(found['token'])['unsubscribe']}>"})
-        except mailer.MailerException as exc:
-            error = str(exc) or exc.__class__.__name__
+                found["email"], found["email"], _one_line(subject), body,
+                headers=_list_headers(found["token"]))
+        except Exception as exc:  # noqa: BLE001 - the others still get theirs
+            error = f"{exc.__class__.__name__}: {exc}"
         model.Session.execute(
             sa.update(ct.delivery)
             .where(ct.delivery.c.subscription_id == found["subscription_id"],
@@ -271,8 +300,11 @@ def _after_commit(session: Any) -> None:
     from ckanext.magetan.calendar import jobs
     for entry_id in dict.fromkeys(entries):
         try:
+            # a failed delivery is tried again (the worker's scheduler)
             tk.enqueue_job(jobs.send_release_emails, [entry_id],
-                           title="Kirim e-mail rilis ke pelanggan")
+                           title="Kirim e-mail rilis ke pelanggan",
+                           rq_kwargs={"retry": Retry(max=3,
+                                                     interval=[60, 600, 3600])})
         except Exception:  # the release stands; the deliveries stay queued
             log.exception("Could not queue the e-mails of release %s",
                           entry_id)

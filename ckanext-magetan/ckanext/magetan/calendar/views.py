@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as month_grid
 import datetime as dt
+import re
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -135,25 +136,35 @@ def entry(id: str) -> Any:
         "periods": _call("magetan_release_period_list", {})})
 
 
-def _feed_entries(upcoming: bool | None) -> list[dict[str, Any]]:
+FEED_SIZE = 1000
+
+
+def _feed_entries(released_only: bool) -> list[dict[str, Any]]:
+    """What a feed carries: the latest releases (and cancellations), and
+    for the iCalendar every upcoming release too."""
     params: dict[str, Any] = {key: request.args[key]
                               for key in ("owner_org", "sector")
                               if request.args.get(key)}
-    if upcoming is False:
-        params["status"] = calendar.PUBLISHED
-        params["upcoming"] = False
-    params["limit"] = 1000
     try:
-        return _call("magetan_release_calendar", params)["entries"]
-    except tk.ValidationError as error:
-        return tk.abort(400, web.errors_text(error))
+        found = _call("magetan_release_calendar", {
+            **params, "upcoming": False, "limit": FEED_SIZE,
+            **({"status": calendar.PUBLISHED} if released_only else {})}
+        )["entries"]
+        if not released_only:
+            found += _call("magetan_release_calendar", {
+                **params, "upcoming": True, "limit": FEED_SIZE})["entries"]
+    except (tk.ValidationError, tk.ObjectNotFound) as error:
+        return tk.abort(400, web.errors_text(error)
+                        if isinstance(error, tk.ValidationError)
+                        else str(error))
+    return found
 
 
 @calendar_pages.route("/release-calendar.ics")
 def ics() -> Any:
     """The calendar as iCalendar, for a calendar application to subscribe
     to (``?owner_org=…&sector=…``)."""
-    body = feeds.ical(_feed_entries(None), tk._("Release calendar") +
+    body = feeds.ical(_feed_entries(False), tk._("Release calendar") +
                       f" – {tk.config.get('ckan.site_title')}")
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": 'inline; filename="kalender-rilis.ics"'})
@@ -163,7 +174,7 @@ def ics() -> Any:
 def atom() -> Any:
     """Released data, latest first, as Atom."""
     body = feeds.atom(
-        _feed_entries(False),
+        _feed_entries(True),
         tk._("Releases") + f" – {tk.config.get('ckan.site_title')}",
         tk.url_for("magetan_calendar.index", view="past", _external=True),
         tk.url_for("magetan_calendar.atom", _external=True,
@@ -175,11 +186,16 @@ def atom() -> Any:
 
 # -- subscriptions ------------------------------------------------------------------
 
+def _local_path(value: str) -> str:
+    """Where to go back to: a path of this site, nothing else."""
+    if not re.fullmatch(r"/(?![/\\])[\x21-\x7e]{0,2000}", value or ""):
+        return tk.url_for("magetan_calendar.index")
+    return value
+
+
 @calendar_pages.route("/release-calendar/subscribe", methods=["POST"])
 def subscribe() -> Any:
-    back = request.form.get("came_from") or ""
-    if not back.startswith("/") or back.startswith("//"):
-        back = tk.url_for("magetan_calendar.index")
+    back = _local_path(request.form.get("came_from", ""))
     kind, target = request.form.get("target_kind", ""), \
         request.form.get("target", "")
     if request.form.get("follow"):  # one select of "kind:name"
@@ -221,8 +237,14 @@ def _subscription_page(token: str, what: str) -> Any:
     if request.method == "POST":
         action = "magetan_release_subscription_confirm" if what == "confirm" \
             else "magetan_release_unsubscribe"
+        params: dict[str, Any] = {"token": token}
+        if what == "unsubscribe" and (
+                request.form.get("all") == "true"
+                # RFC 8058: a mail client's one-click unsubscribe
+                or request.form.get("List-Unsubscribe") == "One-Click"):
+            params["all"] = True
         try:
-            done = _call(action, {"token": token})
+            done = _call(action, params)
         except tk.ObjectNotFound as error:
             tk.h.flash_error(str(error))
         found = subscriptions.by_token(token)
@@ -318,6 +340,9 @@ def edit_period(id: str) -> Any:
     return tk.redirect_to("magetan_calendar.manage")
 
 
+CLEARABLE = ("notice", "contact", "period_covered", "owner_org", "sector",
+             "period")
+
 STEPS = {
     "edit": ("magetan_release_entry_update", ENTRY_FIELDS),
     "postpone": ("magetan_release_entry_postpone",
@@ -347,8 +372,9 @@ def step(id: str, step: str) -> Any:
     if step not in STEPS:
         return tk.abort(404, tk._("Not found"))
     action, fields = STEPS[step]
+    # a blank field of the edit form clears it; others mean "unchanged"
     data = {key: value for key, value in _form(fields).items()
-            if value != ""}
+            if value != "" or (step == "edit" and key in CLEARABLE)}
     _act(action, {"id": id, **data}, _done(step))
     if calendar.entry_row(id) is None:
         return tk.redirect_to("magetan_calendar.index")

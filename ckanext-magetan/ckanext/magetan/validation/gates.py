@@ -11,8 +11,13 @@ from ckan.plugins import toolkit as tk
 from ckanext.magetan import validation
 
 
+# steps that move nothing forward: returning a version, and the head of
+# office moving or calling off its release
+NOT_GATED = ("reject", "postpone", "cancel_release")
+
+
 def transition_problems(package: model.Package, transition: str) -> list[str]:
-    if transition == "reject":
+    if transition in NOT_GATED:
         return []
     messages = {
         validation.FAILURE: tk._("Resource {name} failed validation: fix "
