@@ -1,10 +1,13 @@
 """A real local SMTP server for the tests of e-mails (aiosmtpd)."""
 from __future__ import annotations
 
+import contextlib
 import socket
 from email import message_from_bytes
 from email.header import decode_header, make_header
-from typing import Any
+from typing import Any, Iterator
+
+from aiosmtpd.controller import Controller
 
 
 def free_port() -> int:
@@ -28,3 +31,15 @@ class Inbox:
             "headers": dict(message.items()),
         })
         return "250 OK"
+
+
+@contextlib.contextmanager
+def running_inbox(port: int) -> Iterator[Inbox]:
+    """An SMTP server on 127.0.0.1:``port`` while the block runs."""
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler
+    finally:
+        controller.stop()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
@@ -14,7 +13,7 @@ from ckan.tests import factories
 from ckanext.magetan import calendar
 from tests.conftest import indikator, run_worker
 from tests.magetan.calendar.conftest import in_hours
-from tests.mail import Inbox, free_port
+from tests.mail import free_port, running_inbox
 from tests.sop import act
 
 PORT = free_port()
@@ -27,11 +26,8 @@ pytestmark = [pytest.mark.usefixtures("clean_queues"),
 
 @pytest.fixture
 def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=PORT)
-    controller.start()
-    yield handler
-    controller.stop()
+    with running_inbox(PORT) as handler:
+        yield handler
 
 
 def _to(inbox, address):

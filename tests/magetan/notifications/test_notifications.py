@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
 from tests.conftest import indikator, run_worker
-from tests.mail import Inbox, free_port
+from tests.mail import free_port, running_inbox
 from tests.sop import FORUM, act, future, step
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_queues")
@@ -23,11 +22,8 @@ PORT = free_port()
 
 @pytest.fixture
 def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=PORT)
-    controller.start()
-    yield handler
-    controller.stop()
+    with running_inbox(PORT) as handler:
+        yield handler
 
 
 @pytest.fixture

@@ -158,8 +158,8 @@ def entry_dict(entry: Mapping[str, Any], context: Context,
                             for c in calendar.changes(entry["id"])
                             if manager or c["kind"] != "extended"]
         shown["date_changed"] = any(
-            c["previous_date"] or c["previous_month"]
-            for c in shown["changes"] if c["kind"] not in ("planned",))
+            c["previous_text"] and c["previous_text"] != c["planned_text"]
+            for c in shown["changes"] if c["kind"] != "planned")
     if manager:
         shown["extension_until"] = schema.jakarta(entry["extension_until"])
         shown["extension_text"] = calendar.time_text(entry["extension_until"]) \
@@ -499,6 +499,22 @@ def _workflow_step(context: Context, version_id: str, transition: str,
         {"id": version_id, "transition": transition, **params})
 
 
+def _upcoming(entry_id: str, refusal: str
+              ) -> tuple[dict[str, Any], str | None]:
+    """An upcoming entry and its scheduled version, if any. The entry is
+    locked only when no version is: a scheduled release changes through
+    the workflow, which locks the version, then the entry (locking the
+    entry first would deadlock with the clock)."""
+    for lock in (False, True):
+        current = _entry(entry_id, lock=lock)
+        if current["status"] not in calendar.UPCOMING:
+            raise tk.ValidationError({"id": [refusal]})
+        version = _scheduled_version(current)
+        if version is not None:
+            return current, version
+    return current, None
+
+
 def magetan_release_entry_postpone(context: Context,
                                    data_dict: DataDict) -> dict[str, Any]:
     """Postpone a release (the head of office): a later time, or a month,
@@ -518,18 +534,8 @@ def magetan_release_entry_postpone(context: Context,
     """
     data = inputs.validated(data_dict, schema.postpone_schema(), context)
     tk.check_access("magetan_release_entry_postpone", context, data)
-    # a scheduled release moves through the workflow, which locks the
-    # version, then the entry: no lock here first (that order deadlocks)
-    current = _entry(data["id"])
-    if current["status"] not in calendar.UPCOMING:
-        raise tk.ValidationError({"id": [tk._(
-            "Only an upcoming release can be postponed.")]})
-    version = _scheduled_version(current)
-    if version is None:
-        current = _entry(data["id"], lock=True)
-        if current["status"] not in calendar.UPCOMING:
-            raise tk.ValidationError({"id": [tk._(
-                "Only an upcoming release can be postponed.")]})
+    current, version = _upcoming(data["id"], tk._(
+        "Only an upcoming release can be postponed."))
     if version is not None:
         if not data.get("planned_at"):
             raise tk.ValidationError({"planned_at": [tk._(
@@ -576,16 +582,8 @@ def magetan_release_entry_cancel(context: Context,
     """
     data = inputs.validated(data_dict, schema.cancel_schema(), context)
     tk.check_access("magetan_release_entry_cancel", context, data)
-    current = _entry(data["id"])  # no lock first: see ..._postpone
-    if current["status"] not in calendar.UPCOMING:
-        raise tk.ValidationError({"id": [tk._(
-            "Only an upcoming release can be cancelled.")]})
-    version = _scheduled_version(current)
-    if version is None:
-        current = _entry(data["id"], lock=True)
-        if current["status"] not in calendar.UPCOMING:
-            raise tk.ValidationError({"id": [tk._(
-                "Only an upcoming release can be cancelled.")]})
+    current, version = _upcoming(data["id"], tk._(
+        "Only an upcoming release can be cancelled."))
     if version is not None:
         _workflow_step(context, version, "cancel_release",
                        reason=data["notice"])

@@ -47,7 +47,8 @@ def _description(entry: Mapping[str, Any]) -> str:
     if entry["notice"]:
         lines.append(f"{tk._('Notice')}: {entry['notice']}")
     for change in entry.get("changes", []):
-        if change["previous_text"] and change["kind"] != "planned":
+        if change["previous_text"] and change["kind"] != "planned" and \
+                change["previous_text"] != change["planned_text"]:
             lines.append(tk._("{at}: moved from {previous} ({reason})").format(
                 at=change["at"][:10], previous=change["previous_text"],
                 reason=change["reason"] or change["kind_label"]))
