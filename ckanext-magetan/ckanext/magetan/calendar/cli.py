@@ -62,7 +62,9 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     calendar's clock: scheduled versions are published at their time (use
     it instead of `ckan jobs worker`)."""
     jobs.schedule_tick()
-    # RQ retries to become the scheduler in its maintenance, every
-    # maintenance_interval: another worker takes over when one dies
-    ckan_jobs.Worker(list(queues), maintenance_interval=60).work(
-        burst=burst, with_scheduler=True)
+    # RQ tries to become the scheduler again in its maintenance, between
+    # two waits for a job (worker_ttl - 15 seconds): with both at a minute
+    # another worker takes the clock over within about two minutes of the
+    # death of the one that held it (its lock expires after a minute)
+    ckan_jobs.Worker(list(queues), maintenance_interval=60,
+                     worker_ttl=75).work(burst=burst, with_scheduler=True)
