@@ -8,7 +8,7 @@ import babel.dates
 
 from ckan.plugins import toolkit as tk
 
-from ckanext.magetan import web
+from ckanext.magetan import calendar, web
 
 __all__ = ["magetan_month_title", "magetan_weekday_names",
            "magetan_next_release", "magetan_release_badge"]
@@ -19,18 +19,14 @@ BADGES = {"provisional": "text-bg-secondary", "confirmed": "text-bg-primary",
           "published": "text-bg-success"}
 
 
-def _locale() -> str:
-    return tk.h.lang() or tk.config.get("ckan.locale_default") or "id"
-
-
 def magetan_month_title(month: dt.date) -> str:
     """``Maret 2027``, in the page's language."""
-    return babel.dates.format_date(month, "LLLL y", locale=_locale())
+    return babel.dates.format_date(month, "LLLL y", locale=calendar.locale())
 
 
 def magetan_weekday_names() -> list[str]:
     """Monday to Sunday, abbreviated, in the page's language."""
-    names = babel.dates.get_day_names("abbreviated", locale=_locale())
+    names = babel.dates.get_day_names("abbreviated", locale=calendar.locale())
     return [names[day] for day in range(7)]
 
 

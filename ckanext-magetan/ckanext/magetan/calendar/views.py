@@ -12,7 +12,7 @@ from flask import Blueprint, Response, request
 from ckan.plugins import toolkit as tk
 
 from ckanext.magetan import calendar, web, workflow
-from ckanext.magetan.calendar import auth, feeds
+from ckanext.magetan.calendar import feeds
 
 calendar_pages = Blueprint("magetan_calendar", __name__)
 
@@ -107,12 +107,17 @@ def index() -> Any:
         **_choices()})
 
 
-def _may_manage() -> bool:
-    user = tk.current_user
-    if not user.is_authenticated:
+def _allowed(action: str) -> bool:
+    """Whether the person may call ``action`` (its auth function decides;
+    the pages' buttons only follow it)."""
+    try:
+        return tk.check_access(action, web.user_context(), {})
+    except tk.NotAuthorized:
         return False
-    return bool(user.sysadmin or auth.holds(
-        {"user": user.name}, calendar.PLANNERS))
+
+
+def _may_manage() -> bool:
+    return _allowed("magetan_release_entry_create")
 
 
 @calendar_pages.route("/release-calendar/<id>")
@@ -123,15 +128,10 @@ def entry(id: str) -> Any:
         return tk.abort(404, tk._("Release not found"))
     except tk.ValidationError:
         return tk.abort(404, tk._("Release not found"))
-    user = tk.current_user
-    context = {"user": user.name} if user.is_authenticated else {}
-    sysadmin = user.is_authenticated and user.sysadmin
     return tk.render("calendar/entry.html", {
         "entry": shown, "may_manage": _may_manage(),
-        "may_release": bool(sysadmin or auth.holds(context,
-                                                    calendar.RELEASERS)),
-        "may_extend": bool(sysadmin or auth.holds(context,
-                                                  calendar.EXTENDERS)),
+        "may_release": _allowed("magetan_release_entry_postpone"),
+        "may_extend": _allowed("magetan_release_entry_extend"),
         **_choices(),
         "periods": _call("magetan_release_period_list", {})})
 
